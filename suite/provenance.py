@@ -1,0 +1,103 @@
+"""Provenance: what produced a result, embedded in every result file the suite writes.
+
+`provenance(config=..., seed=..., backend=...)` returns a JSON-ready dict with the suite version,
+git commit (and whether the tree was dirty), library versions, device and the caller's extras.
+`write_json_atomic(path, obj)` writes any result through a temporary file and a rename, so a
+killed process never leaves a half-written file.
+
+Volatile fields (host name, time) are kept under the single key "run" so that byte-identical
+comparisons can drop it: `stable(prov)` returns the provenance without it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import subprocess
+import tempfile
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+import torch
+
+import suite
+
+_PACKAGES = ("torch", "triton", "lm-eval", "datasets", "tokenizers", "dvc", "fla-core")
+
+
+def git_state(root: str | Path | None = None) -> dict[str, Any]:
+    """The commit of the working tree (None outside git) and whether tracked files differ."""
+    cwd = Path(root) if root else Path(__file__).resolve().parent
+    try:
+        sha = subprocess.run(
+            ["git", "rev-parse", "HEAD"], cwd=cwd, capture_output=True, text=True, timeout=10
+        ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "status", "--porcelain", "--untracked-files=no"],
+            cwd=cwd, capture_output=True, text=True, timeout=10,
+        ).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        return {"commit": None, "dirty": None}
+    return {"commit": sha or None, "dirty": bool(dirty) if sha else None}
+
+
+def versions() -> dict[str, str | None]:
+    out: dict[str, str | None] = {"python": platform.python_version(), "suite": suite.__version__}
+    for name in _PACKAGES:
+        try:
+            out[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            out[name] = None
+    return out
+
+
+def device_info(device: str | torch.device | None = None) -> dict[str, Any]:
+    dev = torch.device(device) if device is not None else torch.device("cpu")
+    info: dict[str, Any] = {"type": dev.type}
+    if dev.type == "cuda" and torch.cuda.is_available():
+        info["name"] = torch.cuda.get_device_name(dev)
+        info["capability"] = list(torch.cuda.get_device_capability(dev))
+    else:
+        info["name"] = platform.processor() or platform.machine()
+    return info
+
+
+def provenance(**extra: Any) -> dict[str, Any]:
+    """Provenance of a result; `extra` (config, seed, backend, tier, ...) is embedded as given."""
+    prov = {
+        "git": git_state(),
+        "versions": versions(),
+        "device": device_info(extra.pop("device", None)),
+        "run": {"host": platform.node(), "pid": os.getpid()},
+    }
+    prov.update(extra)
+    return prov
+
+
+def stable(prov: dict[str, Any]) -> dict[str, Any]:
+    """The provenance without volatile fields (for byte-identical comparisons)."""
+    return {k: v for k, v in prov.items() if k != "run"}
+
+
+def write_json_atomic(path: str | Path, obj: Any) -> Path:
+    """Write `obj` as sorted, indented JSON through a temp file + rename (never half-written)."""
+    text = json.dumps(obj, indent=2, sort_keys=True, allow_nan=True) + "\n"
+    return write_text_atomic(path, text)
+
+
+def write_text_atomic(path: str | Path, text: str) -> Path:
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w") as fh:
+            fh.write(text)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path
