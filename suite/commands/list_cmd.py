@@ -1,0 +1,54 @@
+"""`suite list`: the registered decays with their kinds and supported axes; `--grid`: the paper's grid.
+
+    suite list            one row per decay: name, kind(s), granularity, share, pe, options
+    suite list --grid     the grid's variants by study: decay, granularity, share, pe, label
+"""
+
+from __future__ import annotations
+
+import argparse
+
+from suite.decay import DECAYS, get_decay
+from suite.variants import STUDIES, load_variant, variant_names
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--grid", action="store_true", help="list the grid's variants by study")
+
+
+def _table(rows: list[list[str]]) -> str:
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    return "\n".join("  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() for r in rows)
+
+
+def decay_rows() -> list[list[str]]:
+    rows = [["decay", "kind", "granularity", "share", "pe", "options (default)"]]
+    for name in DECAYS.names():
+        cls = get_decay(name)
+        kinds = ",".join(cls.kinds)
+        shares = ",".join(cls.shares) + ("*" if cls.share_option else "")
+        opts = ", ".join(f"{k}={v}" for k, v in cls.option_defaults.items()) or "-"
+        rows.append([name, kinds, ",".join(cls.granularities()), shares, ",".join(cls.pes), opts])
+    return rows
+
+
+def grid_lines() -> list[str]:
+    variants = [load_variant(n) for n in variant_names()]
+    out = []
+    for study in STUDIES + ("custom",):
+        group = [v for v in variants if v.study == study]
+        if not group:
+            continue
+        rows = [["variant", "mixer", "decay", "granularity", "share", "pe", "label"]]
+        rows += [[v.name, v.mixer, v.decay, v.granularity, v.share, v.pe, v.label] for v in group]
+        out += [f"## {study} ({len(group)})", _table(rows), ""]
+    return out
+
+
+def run(args: argparse.Namespace) -> int:
+    if args.grid:
+        print("\n".join(grid_lines()).rstrip())
+    else:
+        print(_table(decay_rows()))
+        print("(* share key through an option, e.g. mamba_ablation_share: true; see suite/decay/README.md)")
+    return 0
