@@ -28,6 +28,12 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         default=None,
         help="kernel backend(s) for the conformance suite (default: every available backend)",
     )
+    parser.addoption(
+        "--conformance-report",
+        default=None,
+        metavar="PATH",
+        help="write the conformance suite's per-case errors and verdicts as JSON to PATH",
+    )
 
 
 @pytest.fixture(autouse=True)

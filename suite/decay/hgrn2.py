@@ -57,5 +57,6 @@ class HGRN2Decay(Decay):
         if lower_bound is None:
             return F.logsigmoid(z)  # beta == 0 (layer 0, or no bound): lambda = sigmoid(z)
         beta = lower_bound.to(z.dtype).clamp_min(torch.finfo(z.dtype).tiny)  # [D]
-        return torch.logaddexp(beta.log(), torch.log1p(-beta) + F.logsigmoid(z))
+        log_lam = torch.logaddexp(beta.log(), torch.log1p(-beta) + F.logsigmoid(z))
+        return log_lam.clamp(max=0.0)  # exact maths is <= 0; rounding can give +3e-8 at z >> 0
 

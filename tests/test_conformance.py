@@ -1,0 +1,185 @@
+"""Kernel conformance: every backend against the fp64 recurrent reference (marker `kernels`).
+
+    pytest -m kernels tests/test_conformance.py                    # every available backend
+    pytest -m kernels tests/test_conformance.py --backend triton   # one backend (repeatable)
+    pytest -m kernels tests/test_conformance.py --backend triton \\
+        --conformance-report results/bench/<gpu>/conformance.json   # per-case JSON report
+
+Grid: backend x kind x T x D x dtype x decay regime x with/without initial state; each case
+checks o, the final state and dq, dk, dv, d log-decay, d initial state with the one tolerance
+table of `kernel_utils`, with NaN-poisoned allocations inside the backend. Two shape sets:
+  * CPU (and `triton` in the interpreter): B=H=2, T in {63, 130}, D in {16, 32}; fp32 (and fp16
+    for triton: the interpreter mishandles bf16 tl.dot); the three regimes, the initial state
+    alternating over the cases (about 2-3 minutes on 2 cores);
+  * CUDA: B=H=2, T in {63, 500, 1024, 4096}, D in {64, 128}, bf16/fp16/fp32, weak/medium/strong,
+    h0 yes/no (full product).
+`test_triton_config` re-runs a reduced grid once per launch config of the Triton kernels
+(`suite.kernels.triton.autotune_configs()`, each pinned with `pinned(cfg)`), because miscompiles
+on Hopper depend on the config. Inputs are rounded to the bf16 grid so that the fp64 reference
+of one case is shared by its dtypes and backends (tests are ordered so that it is computed once).
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+
+os.environ.setdefault("TRITON_F32_DEFAULT", "ieee")  # fp32 means fp32 (no TF32) in tl.dot
+
+import pytest
+import torch
+from kernel_utils import (
+    KINDS,
+    REGIMES,
+    TOLERANCE,
+    as_dtype,
+    close,
+    make_case,
+    nan_poisoned_allocations,
+    reference,
+    run_case,
+)
+
+from suite.errors import SuiteError
+from suite.kernels import available_backends, get_backend
+from suite.provenance import provenance, write_json_atomic
+
+pytestmark = pytest.mark.kernels
+DEVICE = "cuda" if torch.cuda.is_available() else "cpu"
+INTERPRETED = os.environ.get("TRITON_INTERPRET") == "1"
+DTYPES = {"float32": torch.float32, "float16": torch.float16, "bfloat16": torch.bfloat16}
+FAMILY = {"scalar": ("none", "static", "scalar"), "vector": ("vector",)}
+VECTOR_PARALLEL_BYTES = 4 * 2**30  # `parallel` builds a [B,H,T,T,K] fp64 tensor: skip above this
+RESULTS: list[dict] = []
+
+
+def _small_set(backend: str) -> bool:
+    return DEVICE == "cpu" or (backend == "triton" and INTERPRETED)
+
+
+def grid(backend: str) -> list[tuple]:
+    """(kind, T, D, dtype name, regime, h0) of `backend`'s shape set (dtype varies fastest)."""
+    if _small_set(backend):
+        dtypes = ["float32", "float16"] if backend == "triton" else ["float32"]
+        return [(kind, T, D, dt, regime, (i + j) % 2 == 0)
+                for kind in KINDS for i, T in enumerate((63, 130)) for D in (16, 32)
+                for j, regime in enumerate(REGIMES) for dt in dtypes]
+    return [(kind, T, D, dt, regime, h0)
+            for kind in KINDS for T in (63, 500, 1024, 4096) for D in (64, 128)
+            for regime in REGIMES for h0 in (True, False) for dt in ("bfloat16", "float16", "float32")]
+
+
+def _unavailable(name: str) -> str | None:
+    """Why backend `name` cannot run here (None if it can)."""
+    try:
+        get_backend(name)
+    except SuiteError as exc:
+        return str(exc)
+    if name not in available_backends(DEVICE):
+        return f"kernel backend '{name}' does not run on {DEVICE}"
+    return None
+
+
+def _backends(config) -> list[tuple[str, str | None]]:
+    """(name, skip reason) for --backend, or every available backend but `recurrent`."""
+    names = config.getoption("backend")
+    if not names:
+        names = [b for b in available_backends(DEVICE) if b != "recurrent"]
+        if "triton" not in names:
+            names.append("triton")  # reported as skipped, with the reason
+    return [(n, _unavailable(n)) for n in names]
+
+
+def pytest_generate_tests(metafunc):
+    if "conformance_case" in metafunc.fixturenames:
+        backends = _backends(metafunc.config)
+        params = [pytest.param((n, None), id=f"{n}-unavailable", marks=pytest.mark.skip(reason=why))
+                  for n, why in backends if why]
+        grids = {n: grid(n) for n, why in backends if not why}
+        # backends vary fastest, so consecutive tests share one cached fp64 reference
+        for c in dict.fromkeys(c for g in grids.values() for c in g):
+            params += [pytest.param((n, c), id="-".join(map(str, (n, *c[:5], "h0" if c[5] else "noh0"))))
+                       for n, g in grids.items() if c in g]
+        metafunc.parametrize("conformance_case", params)
+    if "triton_config" in metafunc.fixturenames:
+        metafunc.parametrize("triton_config", _triton_configs(metafunc.config))
+
+
+def _triton_configs(config) -> list:
+    names = config.getoption("backend")
+    why = _unavailable("triton")
+    if why or (names and "triton" not in names):
+        return [pytest.param(None, id="triton-unavailable",
+                             marks=pytest.mark.skip(reason=why or "triton not among --backend"))]
+    from suite.kernels.triton import autotune_configs
+
+    return [pytest.param(c, id=c["name"]) for c in autotune_configs()]
+
+
+@functools.lru_cache(maxsize=8)
+def _case(kind, T, D, regime, h0):
+    """The bf16-grid case (fp32 copy) and its fp64 reference, once per process."""
+    case = make_case(kind, regime, B=2, T=T, H=2, K=D, V=D, dtype=torch.float32, h0=h0,
+                     device=DEVICE, seed=T * 7 + D, grid=torch.bfloat16)
+    return case, reference(case)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _report(request):
+    yield
+    path = request.config.getoption("conformance_report")
+    if path and RESULTS:
+        tol = {str(k).replace("torch.", ""): {"ratio": v[0], "atol": v[1]} for k, v in TOLERANCE.items()}
+        write_json_atomic(path, {"cases": RESULTS, "tolerance": tol, "metric": "relative RMS",
+                                 "passed": all(r["passed"] for r in RESULTS),
+                                 "provenance": provenance(device=DEVICE)})
+
+
+def check(backend: str, spec: tuple, config: str | None = None) -> None:
+    """Run one case, record it in the report, assert every tensor is within tolerance."""
+    kind, T, D, dt, regime, h0 = spec
+    if backend == "parallel" and kind == "vector" and 2 * 2 * T * T * D * 8 > VECTOR_PARALLEL_BYTES:
+        pytest.skip("parallel vector decay needs a [B,H,T,T,K] tensor; too large at this shape")
+    base, ref = _case(kind, T, D, regime, h0)
+    case, dtype = as_dtype(base, DTYPES[dt]), DTYPES[dt]
+    row = {"backend": backend, "config": config, "kind": kind, "shape": dict(case.shape),
+           "dtype": dt, "regime": regime, "initial_state": h0, "errors": {}, "max_abs": {},
+           "failed": [], "error": None}
+    try:
+        with nan_poisoned_allocations():
+            out = run_case(case, backend)
+    except Exception as exc:
+        row.update(passed=False, error=f"{type(exc).__name__}: {exc}")
+        RESULTS.append(row)
+        raise
+    verdicts = {n: close(ref[n], out[n], dtype) if out.get(n) is not None else (False, None, None)
+                for n in ref}
+    row["errors"] = {n: v[1] for n, v in verdicts.items()}
+    row["max_abs"] = {n: v[2] for n, v in verdicts.items()}
+    row["failed"] = sorted(n for n, v in verdicts.items() if not v[0])
+    row["passed"] = not row["failed"]
+    RESULTS.append(row)
+    bad = {n: v[1] for n, v in verdicts.items() if not v[0]}
+    assert not bad, f"{backend} {spec}: rel-RMS above {TOLERANCE[dtype][0]:g} (or missing/NaN): {bad}"
+
+
+def test_conformance(conformance_case):
+    backend, spec = conformance_case
+    check(backend, spec)
+
+
+def _config_grid(cfg: dict) -> list[tuple]:
+    kinds = FAMILY[cfg["family"]]
+    if _small_set("triton"):
+        return [(kind, 130, 16, "float32", "strong", True) for kind in kinds]
+    return [(kind, T, D, dt, regime, True) for kind in kinds for T in (63, 1024) for D in (64, 128)
+            for dt in ("bfloat16", "float32") for regime in ("weak", "strong")]
+
+
+def test_triton_config(triton_config):
+    """Every launch config of the Triton kernels, pinned, on a reduced grid."""
+    from suite.kernels.triton import pinned
+
+    for spec in _config_grid(triton_config):
+        with pinned(triton_config):
+            check("triton", spec, config=triton_config["name"])
