@@ -76,7 +76,12 @@ def variant_path(name: str) -> Path:
 
 
 def load_variant(name: str) -> Variant:
-    """The variant `name` from baselines/variants/<name>.yaml (strict)."""
+    """The variant `name` from baselines/variants/<name>.yaml (strict), or a submitted plugin's."""
+    from suite.plugins import submitted_variant
+
+    # `suite submit` registers its plugin variant in-process (suite.plugins.register_variant)
+    if (found := submitted_variant(name)) is not None:
+        return found
     path = variant_path(name)
     v = load_yaml(Variant, path)
     if v.name and v.name != name:

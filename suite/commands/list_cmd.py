@@ -29,6 +29,18 @@ def decay_rows() -> list[list[str]]:
         shares = ",".join(cls.shares) + ("*" if cls.share_option else "")
         opts = ", ".join(f"{k}={v}" for k, v in cls.option_defaults.items()) or "-"
         rows.append([name, kinds, ",".join(cls.granularities()), shares, ",".join(cls.pes), opts])
+    return rows + plugin_rows()
+
+
+def plugin_rows() -> list[list[str]]:
+    """Decays from installed plugins (entry-point group decay_suite.decays), marked '(plugin)'."""
+    from suite.plugins import plugin_decays
+
+    rows = []
+    for name, cls in plugin_decays().items():
+        opts = ", ".join(f"{k}={v}" for k, v in cls.option_defaults.items()) or "-"
+        rows.append([f"{name} (plugin)", ",".join(cls.kinds), ",".join(cls.granularities()),
+                     ",".join(cls.shares), ",".join(cls.pes), opts])
     return rows
 
 

@@ -21,6 +21,12 @@ __all__ = ["DECAYS", "Decay", "DecayConfig", "DecayOut", "get_decay"]
 def get_decay(name: str) -> type[Decay]:
     """The decay class registered as `name`, or a plugin given as `module:Class`."""
     if ":" not in name:
+        if name not in DECAYS:  # an installed plugin (entry-point group decay_suite.decays)
+            from suite.plugins import plugin_decay
+
+            found = plugin_decay(name)
+            if found is not None:
+                return found
         return DECAYS.get(name)
     modname, _, clsname = name.partition(":")
     try:
