@@ -30,6 +30,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "train": ("suite.train", "train one variant at one tier and seed"),
     "eval": ("suite.eval.run", "evaluate a trained run directory"),
     "bench": ("suite.bench.cli", "kernel and training-throughput benchmarks"),
+    "validate": ("suite.report.validate", "check params.yaml (tier, variants, seeds, studies)"),
     "tables": ("suite.report.tables", "regenerate the per-study tables"),
     "figures": ("suite.report.figures", "regenerate the figures"),
     "claims": ("suite.report.claims", "judge the paper's four findings on our results"),

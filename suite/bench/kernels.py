@@ -1,0 +1,142 @@
+"""Kernel benchmark: forward and forward+backward medians per shape, kind and backend.
+
+GPU: `triton.testing.do_bench` (CUDA events, L2 flushed before every rep) after a warm-up that
+lets autotuning finish; CPU: a wall clock (`time.perf_counter`) over `cpu_reps` runs, median and
+spread. A backend gets a time at a shape only if it passes its correctness gate there
+(`adapters.check`: fp64 reference on a slice of the same shape). Rates are reported against the
+compulsory work (kernels-notes §5.2, §8): FLOPs of the chunked algorithm (C = 64) and the bytes of
+reading every input and writing every output once, against the H200's measured ceilings.
+
+    from suite.bench.kernels import measure
+    rows = measure(protocol, device, shapes=[...])
+"""
+
+from __future__ import annotations
+
+import statistics
+import time
+
+import torch
+from tqdm import tqdm
+
+from suite.bench import adapters
+from suite.bench.protocol import BenchProtocol, parse_shape
+
+CEILINGS = {"hbm_TBps": 4.3, "bf16_TFLOPs": 790.0}  # H200, measured (kernels-notes §8.1)
+FLOOR_C = 64
+
+
+def work(shape: dict, kind: str, mode: str, dtype_bytes: int, backend: str) -> tuple[float, float]:
+    """(FLOPs, compulsory bytes) of one call (kernels-notes §8.3-8.4)."""
+    B, T, H, K, V = (shape[x] for x in "BTHKV")
+    n = B * T * H
+    if backend == "sdpa":
+        flops = 2 * B * H * T * T * (K + V)  # causal: half of 4 B H T^2 D
+        qkvo = n * (2 * K + 2 * V) * dtype_bytes
+        return (flops, qkvo) if mode == "fwd" else (3.5 * flops, qkvo + n * (2 * K + 3 * V) * dtype_bytes)
+    flops = n * (4 * K * V + 2 * FLOOR_C * K + 2 * FLOOR_C * V)
+    gate = {"none": 0, "static": 0, "scalar": 4, "vector": 4 * K}[kind]  # fp32 gate per token-head
+    fwd_bytes = n * ((2 * K + 2 * V) * dtype_bytes + gate)
+    if mode == "fwd":
+        return flops, fwd_bytes
+    bwd_bytes = n * ((4 * K + 3 * V) * dtype_bytes + 2 * gate)  # read q k v do g; write dq dk dv dg
+    return 3 * flops, fwd_bytes + bwd_bytes
+
+
+def _gpu_time(fn, p: BenchProtocol, grad_to_none) -> list[float]:
+    import triton.testing
+
+    for _ in range(3):  # autotune + compile outside the timed region
+        fn()
+    torch.cuda.synchronize()
+    return list(triton.testing.do_bench(fn, warmup=p.warmup_ms, rep=p.rep_ms,
+                                        grad_to_none=grad_to_none, quantiles=[0.5, 0.2, 0.8]))
+
+
+def _cpu_time(fn, p: BenchProtocol) -> list[float]:
+    fn()
+    ts = []
+    for _ in range(p.cpu_reps):
+        t0 = time.perf_counter()
+        fn()
+        ts.append((time.perf_counter() - t0) * 1e3)
+    ts.sort()
+    return [statistics.median(ts), ts[0], ts[-1]]
+
+
+def time_one(backend, shape, kind, mode, p, device) -> list[float]:
+    """[median, low, high] ms of one (backend, shape, kind, mode)."""
+    dtype = adapters.dtype_of(p.dtype_for(device.type))
+    grad = mode == "fwdbwd"
+    q, k, v, g = adapters.make_inputs(shape, kind, dtype, device, grad)
+    fn = adapters.backend_fn(backend, kind, shape["K"] ** -0.5)
+    if grad:
+        do = torch.randn_like(v)
+        leaves = [t for t in (q, k, v, g) if t is not None]
+
+        def run():
+            fn(q, k, v, g).backward(do)
+    else:
+        leaves = None
+
+        def run():
+            with torch.no_grad():
+                fn(q, k, v, g)
+    if device.type == "cuda":
+        return _gpu_time(run, p, leaves)
+    return _cpu_time(run, p)
+
+
+def _row(backend, name, kind, mode, p, device, checks) -> dict:
+    shape = parse_shape(name)
+    dtype = adapters.dtype_of(p.dtype_for(device.type))
+    ck_key = (backend, kind, mode, shape["K"], shape["V"], min(shape["T"], p.check_tokens))
+    if ck_key not in checks:
+        try:
+            checks[ck_key] = adapters.check(backend, shape, kind, dtype, device, mode, p.check_tokens)
+        except Exception as exc:  # noqa: BLE001 - a crash is a failed check, recorded
+            checks[ck_key] = {"passed": False, "error": f"{type(exc).__name__}: {exc}"[:300]}
+    row = {"shape": name, "kind": kind if backend != "sdpa" else "softmax", "backend": backend,
+           "mode": mode, "dtype": p.dtype_for(device.type), "check": checks[ck_key]}
+    if not checks[ck_key]["passed"]:
+        return row
+    try:
+        med, lo, hi = time_one(backend, shape, kind, mode, p, device)
+    except Exception as exc:  # noqa: BLE001 - e.g. out of memory at one shape: recorded
+        row["error"] = f"{type(exc).__name__}: {exc}"[:300]
+        return row
+    flops, nbytes = work(shape, kind, mode, dtype.itemsize, backend)
+    row.update(ms=med, ms_p20=lo, ms_p80=hi, TFLOPs=flops / med / 1e9, TBps=nbytes / med / 1e9,
+               GFLOP=flops / 1e9, MB=nbytes / 1e6,
+               floor_ms=max(nbytes / CEILINGS["hbm_TBps"] / 1e9, flops / CEILINGS["bf16_TFLOPs"] / 1e9))
+    row["x_floor"] = med / row["floor_ms"]
+    return row
+
+
+def plan(p: BenchProtocol, device: torch.device, shapes, backends) -> list[tuple]:
+    """(backend, shape, kind, mode) to run; sdpa once per shape (no decay kinds)."""
+    out = []
+    for name in shapes:
+        for b in backends:
+            if not adapters.available(b, device):
+                continue
+            for kind in (p.kinds if b != "sdpa" else p.kinds[:1]):
+                out.extend((b, name, kind, m) for m in p.modes)
+    return out
+
+
+def measure(p: BenchProtocol, device: torch.device, shapes=None, backends=None, on_row=None) -> list[dict]:
+    """Rows for every planned (backend, shape, kind, mode), with the correctness gate applied;
+    `on_row(rows)` is called after each row (the CLI rewrites its results files)."""
+    on_gpu = device.type == "cuda"
+    shapes = list(shapes or ((list(p.shapes) + list(p.sweep)) if on_gpu else p.cpu_shapes))
+    backends = list(backends or (p.backends if on_gpu else p.cpu_backends))
+    checks: dict = {}
+    rows = []
+    for b, name, kind, mode in tqdm(plan(p, device, shapes, backends), desc="bench", unit="case"):
+        rows.append(_row(b, name, kind, mode, p, device, checks))
+        if on_row is not None:
+            on_row(rows)
+        if on_gpu:
+            torch.cuda.empty_cache()
+    return rows

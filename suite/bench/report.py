@@ -1,0 +1,65 @@
+"""Write kernel-benchmark rows as `kernels.json` (with provenance) and a `kernels.md` table.
+
+    from suite.bench.report import write_results
+    json_path, md_path = write_results(rows, protocol, device, Path("results/bench/h200"))
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+from suite.bench.kernels import CEILINGS
+from suite.provenance import provenance, write_json_atomic, write_text_atomic
+
+
+def _fmt(x, spec):
+    return format(x, spec) if isinstance(x, (int, float)) else "-"
+
+
+def _errs(row) -> str:
+    ck = row.get("check", {})
+    if "errors" not in ck:
+        return ck.get("error", "-")
+    worst = max(ck["errors"].values()) if ck["errors"] else 0.0
+    return f"{worst:.1e}" + ("" if ck["passed"] else " FAIL")
+
+
+def markdown(rows: list[dict], device_name: str) -> str:
+    head = (f"# Kernel benchmark on {device_name}\n\n"
+            f"Medians of `triton.testing.do_bench` (CUDA events, L2 flushed) on GPU, wall clock on "
+            f"CPU. Rates against the compulsory work; floor = max(bytes / {CEILINGS['hbm_TBps']} TB/s, "
+            f"FLOPs / {CEILINGS['bf16_TFLOPs']:.0f} TFLOP/s). `check` = worst relative RMS error "
+            f"(output and gradients) against the fp64 reference on a slice; a failing backend gets "
+            f"no time.\n\n")
+    lines = ["| shape | kind | backend | mode | ms | p20-p80 | TFLOP/s | TB/s | x floor | check |",
+             "|---|---|---|---|---|---|---|---|---|---|"]
+    for r in rows:
+        spread = f"{_fmt(r.get('ms_p20'), '.3f')}-{_fmt(r.get('ms_p80'), '.3f')}" if "ms" in r else "-"
+        lines.append(
+            f"| {r['shape']} | {r['kind']} | {r['backend']} | {r['mode']} | {_fmt(r.get('ms'), '.3f')} | "
+            f"{spread} | {_fmt(r.get('TFLOPs'), '.1f')} | {_fmt(r.get('TBps'), '.2f')} | "
+            f"{_fmt(r.get('x_floor'), '.1f')} | {_errs(r)}{' ' + r['error'] if 'error' in r else ''} |")
+    return head + "\n".join(lines) + "\n" + speedups(rows)
+
+
+def speedups(rows: list[dict]) -> str:
+    """Ours vs fla at each (shape, kind, mode) where both have a time."""
+    t = {(r["shape"], r["kind"], r["backend"], r["mode"]): r["ms"] for r in rows if "ms" in r}
+    out = []
+    for (shape, kind, b, mode), ms in sorted(t.items()):
+        if b == "triton" and (shape, kind, "fla", mode) in t:
+            out.append(f"| {shape} | {kind} | {mode} | {t[(shape, kind, 'fla', mode)] / ms:.2f}x |")
+    if not out:
+        return ""
+    return "\n## triton vs fla (fla ms / triton ms)\n\n| shape | kind | mode | speed-up |\n|---|---|---|---|\n" + "\n".join(out) + "\n"
+
+
+def write_results(rows, protocol, device, out_dir: Path) -> tuple[Path, Path]:
+    from suite.provenance import device_info
+
+    prov = provenance(device=device, protocol=dataclasses.asdict(protocol), ceilings=CEILINGS)
+    json_path = write_json_atomic(out_dir / "kernels.json", {"rows": rows, "provenance": prov})
+    name = device_info(device).get("name", str(device))
+    md_path = write_text_atomic(out_dir / "kernels.md", markdown(rows, name))
+    return json_path, md_path

@@ -1,0 +1,146 @@
+"""Forward kernel: chunked decayed linear attention with the state kept on chip.
+
+One program per (V-block, b*h) walks the chunks of its sequence in order, holding the state
+S [K, BV] in fp32 registers (kernels-notes §8.5, "forward, state kept in SRAM"): q, k, v and the
+gate are read once, o is written once. For training it also writes the state entering each chunk
+(`states` [B, H, NT, K, V], q's dtype) for the backward sweep.
+
+Per chunk n (rows t = n*BT .. n*BT+BT-1, masked beyond T; G = chunk-local inclusive cumsum of the
+log2-decay, Λ = its last row):
+    1. load q, k [BT, K], v [BT, BV], gate; G, Λ                       (fp32)
+    2. intra scores A [BT, BT] (scalar: QK^T ⊙ 2^{G_i-G_j}; vector: common.vector_scores)
+    3. o = scale * ((q ⊙ 2^G) S + A v)                                 (written in q's dtype)
+    4. S = 2^Λ ⊙ S + (k ⊙ 2^{Λ-G})^T v
+
+Run: through `suite.kernels.attend(..., backend="triton")`.
+"""
+
+from __future__ import annotations
+
+import triton
+import triton.language as tl
+
+from suite.kernels.triton.common import (
+    dot,
+    load_gate,
+    load_tile,
+    scalar_mask,
+    store_tile,
+    vector_scores,
+)
+
+
+@triton.jit
+def chunk_decay(gr, KIND: tl.constexpr):
+    """(G, Λ, R): inclusive chunk-local cumsum [BT] or [BT, BK], its total [] or [BK], and
+    R = Λ - G as a reverse exclusive cumsum (no cancellation between two large sums), log2."""
+    G = tl.cumsum(gr, axis=0)
+    R = tl.cumsum(gr, axis=0, reverse=True) - gr
+    return G, tl.sum(gr, axis=0), R
+
+
+@triton.jit
+def decayed_qk(q, k, G, R, KIND: tl.constexpr):
+    """q ⊙ 2^G and k ⊙ 2^{Λ-G} = k ⊙ 2^R (both exponents <= 0), [BT, BK] fp32."""
+    if KIND == 3:
+        return q * tl.exp2(G), k * tl.exp2(R)
+    elif KIND == 0:
+        return q, k
+    else:
+        return q * tl.exp2(G)[:, None], k * tl.exp2(R)[:, None]
+
+
+@triton.jit
+def intra_scores(q, k, gr, G, DT: tl.constexpr, BT: tl.constexpr, BK: tl.constexpr,
+                 KIND: tl.constexpr, LEVELS: tl.constexpr, IEEE: tl.constexpr):
+    """Decayed causal scores A [BT, BT] fp32 (0 above the diagonal)."""
+    if KIND == 3:
+        return vector_scores(q, k, gr, DT, BT, BK, LEVELS, IEEE)
+    else:
+        A = dot(q.to(DT), tl.trans(k.to(DT)), IEEE)
+        return A * scalar_mask(G, BT)
+
+
+@triton.jit
+def decay_state(S, L, KIND: tl.constexpr):
+    """2^Λ ⊙ S over the K rows of S [BK, BV]."""
+    if KIND == 3:
+        return S * tl.exp2(L)[:, None]
+    elif KIND == 0:
+        return S
+    else:
+        return S * tl.exp2(L)
+
+
+@triton.jit(do_not_specialize=["scale", "T", "NT"])
+def fwd_kernel(q, k, v, g, h0, o, ht, states, scale, T, NT,
+               H: tl.constexpr, K: tl.constexpr, V: tl.constexpr,
+               BT: tl.constexpr, BK: tl.constexpr, BV: tl.constexpr, KIND: tl.constexpr,
+               LEVELS: tl.constexpr, HAS_H0: tl.constexpr, STORE_HT: tl.constexpr,
+               SAVE: tl.constexpr, IEEE: tl.constexpr):
+    i_v = tl.program_id(0)
+    i_bh = tl.program_id(1)
+    i_b = i_bh // H
+    i_h = i_bh % H
+    DT: tl.constexpr = q.dtype.element_ty
+    rt = tl.arange(0, BT)
+    c_v = i_v * BV
+    q_b = q + (i_b.to(tl.int64) * T * H + i_h) * K  # q/k/g at (b, t=0, h): [T, K] rows stride H*K
+    k_b = k + (i_b.to(tl.int64) * T * H + i_h) * K
+    v_b = v + (i_b.to(tl.int64) * T * H + i_h) * V  # v/o at (b, t=0, h): [T, V] rows stride H*V
+    o_b = o + (i_b.to(tl.int64) * T * H + i_h) * V
+    s_b = i_bh.to(tl.int64) * K * V  # one [K, V] state
+    S = tl.zeros([BK, BV], tl.float32)
+    if HAS_H0:
+        S += load_tile(h0 + s_b, K, V, V, 0, c_v, BK, BV).to(tl.float32)
+    for n in range(NT):
+        # 1. chunk rows and decays
+        t = n * BT + rt
+        mt = t < T
+        b_q = load_tile(q_b, T, K, H * K, n * BT, 0, BT, BK)  # [BT, BK]
+        b_k = load_tile(k_b, T, K, H * K, n * BT, 0, BT, BK)  # [BT, BK]
+        b_v = load_tile(v_b, T, V, H * V, n * BT, c_v, BT, BV)  # [BT, BV]
+        gr = load_gate(g, i_b, i_h, n * BT, t, mt, T, H, K, BT, BK, KIND)
+        G, L, R = chunk_decay(gr, KIND)
+        if SAVE:  # state entering chunk n, for the backward sweep
+            st_b = (i_bh.to(tl.int64) * NT + n) * K * V
+            store_tile(states + st_b, S, K, V, V, 0, c_v, BK, BV)
+        # 2. intra-chunk scores
+        A = intra_scores(b_q, b_k, gr, G, DT, BT, BK, KIND, LEVELS, IEEE)
+        # 3. output
+        qd, kd = decayed_qk(b_q, b_k, G, R, KIND)
+        b_o = dot(qd.to(DT), S.to(DT), IEEE) + dot(A.to(DT), b_v.to(DT), IEEE)
+        store_tile(o_b, b_o * scale, T, V, H * V, n * BT, c_v, BT, BV)
+        # 4. state update
+        S = decay_state(S, L, KIND) + dot(tl.trans(kd.to(DT)), b_v.to(DT), IEEE)
+    if STORE_HT:
+        store_tile(ht + s_b, S, K, V, V, 0, c_v, BK, BV)
+
+
+def launch_fwd(q, k, v, g, h0, scale, kind_id, *, save, store_ht, cfg, out):
+    """Launch fwd_kernel with config `cfg` (dict BT, BV, num_warps, num_stages) into `out`.
+
+    q, k [B,T,H,K]; v [B,T,H,V]; g gate or None; h0 [B,H,K,V] fp32 or None.
+    out: dict with o [B,T,H,V], ht [B,H,K,V] fp32 or None, states [B,H,NT,K,V] or None.
+    """
+    B, T, H, K = q.shape
+    V = v.shape[-1]
+    BT, BV = cfg["BT"], min(cfg["BV"], triton.next_power_of_2(V))
+    NT = triton.cdiv(T, BT)
+    BK = triton.next_power_of_2(K)
+    dummy = out["o"]
+    grid = (triton.cdiv(V, BV), B * H)
+    fwd_kernel[grid](
+        q, k, v, g if g is not None else dummy, h0 if h0 is not None else dummy,
+        out["o"], out["ht"] if store_ht else dummy, out["states"] if save else dummy,
+        scale, T, NT, H=H, K=K, V=V, BT=BT, BK=BK, BV=BV, KIND=kind_id,
+        LEVELS=BT.bit_length() - 1, HAS_H0=h0 is not None, STORE_HT=store_ht, SAVE=save,
+        IEEE=q.dtype == _fp32(), num_warps=cfg["num_warps"],
+        num_stages=1 if q.dtype == _fp32() else cfg["num_stages"],  # fp32 tiles: less shared memory
+    )
+
+
+def _fp32():
+    import torch
+
+    return torch.float32

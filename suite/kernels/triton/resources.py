@@ -1,0 +1,82 @@
+"""Resource report of the Triton kernels for Hopper, compiled here without a GPU.
+
+Compiles fwd_kernel / bwd_kernel for `GPUTarget("cuda", 90, 32)` with the given constexprs and
+runs the `ptxas -v` bundled with Triton on the PTX: shared memory, registers and spill bytes per
+config, and whether wgmma was used. No device time; Triton's version here may differ from the
+GPU machine's (numbers are leads, checked against measured times).
+
+    python -m suite.kernels.triton.resources                      # every config at D=128 and 64, bf16
+    python -m suite.kernels.triton.resources --dtype fp32 --d 128
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import subprocess
+import tempfile
+
+import triton
+from triton.backends.compiler import GPUTarget
+from triton.compiler import ASTSource
+
+from suite.kernels.triton.bwd import bwd_kernel
+from suite.kernels.triton.fwd import fwd_kernel
+from suite.kernels.triton.tuning import autotune_configs
+
+_PTR = {"fwd": ("q", "k", "v", "g", "h0", "o", "ht", "states"),
+        "bwd": ("q", "k", "v", "g", "states", "ht", "dht", "do", "dq", "dk", "dv", "dg", "dh0")}
+_F32 = {"g", "h0", "ht", "dht", "dg", "dh0"}
+
+
+def compile_config(cfg: dict, kind_id: int, K: int, V: int, dt: str = "bf16"):
+    """The compiled kernel of `cfg` (from autotune_configs) for Hopper; pointers 16-byte aligned."""
+    fn = fwd_kernel if cfg["pass"] == "fwd" else bwd_kernel
+    sig = {p: "*fp32" if p in _F32 else f"*{dt}" for p in _PTR[cfg["pass"]]}
+    sig.update(scale="fp32", T="i32", NT="i32")
+    c = {"H": 16, "K": K, "V": V, "BT": cfg["BT"], "BK": triton.next_power_of_2(K), "KIND": kind_id,
+             "LEVELS": cfg["BT"].bit_length() - 1, "IEEE": dt == "fp32", "HAS_H0": True}
+    if cfg["pass"] == "fwd":
+        c.update(BV=min(cfg["BV"], triton.next_power_of_2(V)), STORE_HT=True, SAVE=True)
+    else:
+        c.update(BV=triton.next_power_of_2(V), HAS_DHT=True)
+    sig.update({n: "constexpr" for n in c})
+    names = list(sig)
+    attrs = {(names.index(p),): [["tt.divisibility", 16]] for p in _PTR[cfg["pass"]]}
+    stages = 1 if dt == "fp32" else cfg["num_stages"]
+    return triton.compile(ASTSource(fn, sig, constexprs=c, attrs=attrs), target=GPUTarget("cuda", 90, 32),
+                          options={"num_warps": cfg["num_warps"], "num_stages": stages})
+
+
+def ptxas_report(kernel) -> dict:
+    """Registers and spill-store bytes from `ptxas -v` on the kernel's PTX, plus shared memory."""
+    ptxas = os.path.join(os.path.dirname(triton.__file__), "backends", "nvidia", "bin", "ptxas")
+    with tempfile.NamedTemporaryFile("w", suffix=".ptx", delete=False) as fh:
+        fh.write(kernel.asm["ptx"])
+    err = subprocess.run([ptxas, "-v", "--gpu-name", "sm_90a", fh.name, "-o", os.devnull],
+                         capture_output=True, text=True, check=False).stderr
+    os.unlink(fh.name)
+    regs = re.findall(r"Used (\d+) registers", err)
+    spill = re.findall(r"(\d+) bytes spill stores", err)
+    return {"shared": kernel.metadata.shared, "registers": int(regs[-1]) if regs else None,
+            "spill_bytes": int(spill[-1]) if spill else None, "wgmma": "wgmma" in kernel.asm["ptx"]}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--dtype", default="bf16", choices=("bf16", "fp16", "fp32"))
+    ap.add_argument("--d", type=int, nargs="+", default=[128, 64])
+    a = ap.parse_args()
+    for d in a.d:
+        for cfg in autotune_configs(d=d):
+            kind_id = 3 if cfg["family"] == "vector" else 2
+            try:
+                r = ptxas_report(compile_config(cfg, kind_id, d, d, a.dtype))
+            except Exception as exc:  # noqa: BLE001 - report and go on
+                r = {"error": f"{type(exc).__name__}: {str(exc)[-200:]}"}
+            print(f"D={d} {a.dtype} {cfg['name']:30s} {r}", flush=True)
+
+
+if __name__ == "__main__":
+    main()

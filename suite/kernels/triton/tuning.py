@@ -1,0 +1,152 @@
+"""Launch configurations of the Triton kernels: the search space, autotuning, and pinning.
+
+Every configuration is a plain dict with a unique `name`, its `pass` ("fwd" or "bwd"), the
+`family` it applies to ("scalar": kinds none/static/scalar; "vector"), the chunk size BT, and
+the launch knobs (BV for the forward, num_warps, num_stages). Miscompiles on Hopper depend on
+the configuration (kernels-notes §4: #640, #984, #1262), so the conformance suite checks each:
+
+    from suite.kernels import triton as tk
+    for cfg in tk.autotune_configs():
+        with tk.pinned(cfg):          # every launch of cfg's pass and family uses cfg
+            ...run the checks...
+
+The backward reuses the states the forward saved, so both passes of one training step share
+BT: a pinned backward config fixes BT for the forward; a pinned forward config fixes BT for the
+backward when a backward config of that BT fits the head dim (`max_d`), otherwise it applies to
+gradient-free forwards only (the training step then uses the default BT). Unpinned on
+CUDA, each (pass, family, shape-class, dtype) is timed once over its candidate configs
+(`triton.testing.do_bench`) and the fastest is cached; in the CPU interpreter the first candidate
+is used (also with `SUITE_TRITON_NO_AUTOTUNE=1`). `SUITE_TRITON_CONFIG=<name>` pins one config
+for a whole process.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+
+import torch
+
+from suite.errors import SuiteError
+
+
+def _fwd(family, BT, BV, w, s, max_d=256):
+    return {"name": f"fwd-{family}-bt{BT}-bv{BV}-w{w}-s{s}", "pass": "fwd", "family": family,
+            "BT": BT, "BV": BV, "num_warps": w, "num_stages": s, "max_d": max_d}
+
+
+def _bwd(family, BT, w, s, max_d=256):
+    return {"name": f"bwd-{family}-bt{BT}-w{w}-s{s}", "pass": "bwd", "family": family,
+            "BT": BT, "num_warps": w, "num_stages": s, "max_d": max_d}
+
+
+# Chosen from ptxas resource reports (sm_90a): configs that spill little; max_d = the largest
+# max(K, V) a config fits (the backward holds a full K x V state gradient per program).
+_CONFIGS = [
+    _fwd("scalar", 64, 64, 4, 2), _fwd("scalar", 32, 64, 4, 2), _fwd("scalar", 64, 32, 4, 2),
+    _fwd("scalar", 32, 32, 4, 2), _fwd("scalar", 16, 64, 4, 2),
+    _fwd("vector", 16, 128, 8, 2), _fwd("vector", 16, 64, 4, 2), _fwd("vector", 32, 64, 8, 2),
+    _fwd("vector", 32, 64, 4, 2),
+    _bwd("scalar", 64, 4, 2, max_d=64), _bwd("scalar", 64, 8, 2, max_d=64), _bwd("scalar", 32, 8, 2),
+    _bwd("scalar", 32, 4, 2), _bwd("scalar", 16, 8, 2),
+    _bwd("vector", 16, 8, 2), _bwd("vector", 16, 4, 2), _bwd("vector", 32, 8, 2, max_d=64),
+    _bwd("vector", 32, 4, 2, max_d=64),
+]
+# The chunk size a training step uses when nothing is pinned, by (family, max(K, V) <= 64).
+_TRAIN_BT = {("scalar", True): 64, ("scalar", False): 32, ("vector", True): 32, ("vector", False): 16}
+
+_PINNED: dict[tuple[str, str], dict] = {}
+_CACHE: dict[tuple, dict] = {}
+
+
+def autotune_configs(pass_: str | None = None, family: str | None = None, d: int | None = None) -> list[dict]:
+    """All launch configurations (copies), optionally of one pass ("fwd"/"bwd"), one family,
+    and those that fit head dim d = max(K, V)."""
+    return [dict(c) for c in _CONFIGS
+            if (pass_ is None or c["pass"] == pass_) and (family is None or c["family"] == family)
+            and (d is None or d <= c["max_d"])]
+
+
+def config_by_name(name: str) -> dict:
+    for c in _CONFIGS:
+        if c["name"] == name:
+            return dict(c)
+    raise SuiteError(f"unknown Triton config '{name}'; known: {', '.join(c['name'] for c in _CONFIGS)}")
+
+
+@contextlib.contextmanager
+def pinned(cfg: dict | str):
+    """Within the block, every launch of cfg's pass and family uses cfg (see module doc)."""
+    cfg = config_by_name(cfg) if isinstance(cfg, str) else dict(cfg)
+    key = (cfg["pass"], cfg["family"])
+    old = _PINNED.get(key)
+    _PINNED[key] = cfg
+    try:
+        yield cfg
+    finally:
+        if old is None:
+            _PINNED.pop(key, None)
+        else:
+            _PINNED[key] = old
+
+
+def _env_pin(pass_: str, family: str) -> dict | None:
+    name = os.environ.get("SUITE_TRITON_CONFIG")
+    if not name:
+        return None
+    cfg = config_by_name(name)
+    return cfg if (cfg["pass"], cfg["family"]) == (pass_, family) else None
+
+
+def pinned_config(pass_: str, family: str) -> dict | None:
+    return _PINNED.get((pass_, family)) or _env_pin(pass_, family)
+
+
+def train_bt(family: str, K: int, V: int, fp32: bool = False) -> int:
+    """BT shared by the forward and backward of a training step. A pinned backward config
+    decides; a pinned forward config decides when some backward config of its BT fits
+    max(K, V) (else it is used for gradient-free forwards only)."""
+    d = max(K, V)
+    bwd = pinned_config("bwd", family)
+    if bwd is not None:
+        return bwd["BT"]
+    fwd = pinned_config("fwd", family)
+    if fwd is not None and any(c["BT"] == fwd["BT"] for c in autotune_configs("bwd", family, d)):
+        return fwd["BT"]
+    if fp32 and d > 64:  # fp32 operands: IEEE dots stage fp32 tiles in shared memory
+        return 16
+    return _TRAIN_BT[(family, d <= 64)]
+
+
+def candidates(pass_: str, family: str, bt: int | None, d: int) -> list[dict]:
+    """Configs to consider: the pinned one, else those of this pass/family that fit head dim d
+    (and have chunk size bt if given)."""
+    cfg = pinned_config(pass_, family)
+    if cfg is not None and (bt is None or cfg["BT"] == bt):
+        return [cfg]
+    out = [c for c in autotune_configs(pass_, family, d) if bt is None or c["BT"] == bt]
+    if not out:
+        raise SuiteError(f"no {pass_} config for family {family} with BT={bt}")
+    return out
+
+
+def choose(key: tuple, cands: list[dict], launch, device: torch.device) -> dict:
+    """The fastest of `cands` for `key` (timed once per key on CUDA); `launch(cfg)` runs one."""
+    if (len(cands) == 1 or device.type != "cuda" or os.environ.get("TRITON_INTERPRET") == "1"
+            or os.environ.get("SUITE_TRITON_NO_AUTOTUNE") == "1"):
+        return cands[0]
+    key = key + tuple(c["name"] for c in cands)
+    if key not in _CACHE:
+        from triton.testing import do_bench
+
+        times = {}
+        for c in cands:
+            try:
+                times[c["name"]] = do_bench(lambda c=c: launch(c), warmup=5, rep=20)
+            except Exception:  # noqa: BLE001, S112 - a config that cannot compile or launch is skipped
+                continue
+        if not times:
+            raise SuiteError(f"no Triton config could run for {key[:6]}")
+        best = min(times, key=times.get)
+        _CACHE[key] = next(c for c in cands if c["name"] == best)
+    return _CACHE[key]

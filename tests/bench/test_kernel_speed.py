@@ -1,0 +1,63 @@
+"""pytest-benchmark suite for the kernels (speed is measured here and in `suite bench`, not in tests).
+
+On CUDA each case times one forward (or forward+backward) at a named shape after a warm-up
+(autotune), synchronising inside the timed function; on CPU it runs a tiny shape once per case
+as a functional check (use --benchmark-disable, or it is timed with a wall clock like any other).
+
+    # save a per-GPU baseline (on the GPU machine)
+    pytest tests/bench/test_kernel_speed.py --benchmark-only \
+        --benchmark-storage=baselines/bench/h200 --benchmark-save=kernels
+    # compare against it; fail when a median regresses by more than 10%
+    pytest tests/bench/test_kernel_speed.py --benchmark-only \
+        --benchmark-storage=baselines/bench/h200 --benchmark-compare \
+        --benchmark-compare-fail=median:10%
+    # CPU / CI: functional only
+    pytest tests/bench/test_kernel_speed.py --benchmark-disable
+"""
+
+from __future__ import annotations
+
+import pytest
+import torch
+
+from suite.bench import adapters
+from suite.bench.protocol import parse_shape
+
+CUDA = torch.cuda.is_available()
+SHAPES = ["B8_T4096_H16_D128", "B32_T2048_H12_D64"] if CUDA else ["B1_T64_H2_D16"]
+BACKENDS = ["triton", "fla"] if CUDA else ["triton"]
+DTYPE = torch.bfloat16 if CUDA else torch.float32
+
+
+def _sync():
+    if CUDA:
+        torch.cuda.synchronize()
+
+
+@pytest.mark.parametrize("mode", ["fwd", "fwdbwd"])
+@pytest.mark.parametrize("kind", ["scalar", "vector"])
+@pytest.mark.parametrize("backend", BACKENDS)
+@pytest.mark.parametrize("shape", SHAPES)
+def test_kernel_speed(benchmark, shape, backend, kind, mode):
+    device = torch.device("cuda" if CUDA else "cpu")
+    if not adapters.available(backend, device):
+        pytest.skip(f"backend {backend} not available on {device.type}")
+    dims = parse_shape(shape)
+    q, k, v, g = adapters.make_inputs(dims, kind, DTYPE, device, grad=mode == "fwdbwd")
+    fn = adapters.backend_fn(backend, kind, dims["K"] ** -0.5)
+    do = torch.randn_like(v)
+
+    def run():
+        if mode == "fwd":
+            with torch.no_grad():
+                o = fn(q, k, v, g)
+        else:
+            o = fn(q, k, v, g)
+            o.backward(do)
+        _sync()
+        return o
+
+    for _ in range(3 if CUDA else 0):  # autotune and compile outside the measurement
+        run()
+    o = benchmark.pedantic(run, rounds=30 if CUDA else 1, iterations=1, warmup_rounds=2 if CUDA else 0)
+    assert o.shape == v.shape and torch.isfinite(o.float()).all()

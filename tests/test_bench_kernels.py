@@ -1,0 +1,65 @@
+"""The kernel benchmark pipeline on CPU (tiny shapes, wall clock): protocol, gate, results files.
+
+    pytest tests/test_bench_kernels.py        # ~10 s
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+import torch
+
+from suite.bench import adapters
+from suite.bench.kernels import plan, work
+from suite.bench.protocol import BenchProtocol, parse_shape
+from suite.cli import main
+from suite.config import from_mapping
+from suite.errors import SuiteError
+
+
+def test_parse_shape_and_errors():
+    assert parse_shape("B8_T4096_H16_D128") == {"B": 8, "T": 4096, "H": 16, "K": 128, "V": 128}
+    assert parse_shape("B1_T64_H2_D64_K128")["K"] == 128
+    with pytest.raises(SuiteError, match="B<int>_T<int>"):
+        parse_shape("8x4096")
+    with pytest.raises(SuiteError, match="unknown key 'shape'"):
+        from_mapping(BenchProtocol, {"shape": []}, "tiny.yaml:bench")
+
+
+def test_work_matches_kernels_notes():
+    """51.5 GFLOP and 539 MB for the scalar forward at the target shape (kernels-notes §8)."""
+    shape = parse_shape("B8_T4096_H16_D128")
+    flops, nbytes = work(shape, "scalar", "fwd", 2, "triton")
+    assert flops == pytest.approx(51.5e9, rel=1e-3) and nbytes == pytest.approx(539e6, rel=1e-2)
+    flops3, _ = work(shape, "scalar", "fwdbwd", 2, "triton")
+    assert flops3 == pytest.approx(154.6e9, rel=1e-3)
+
+
+def test_gate_rejects_a_wrong_backend(monkeypatch):
+    """A backend that computes the wrong function fails its check and gets no time."""
+    real = adapters.backend_fn
+
+    def wrong(backend, kind, scale):
+        fn = real("chunked", kind, scale)
+        return lambda q, k, v, g: fn(q, k, v, g) * 1.01
+
+    monkeypatch.setattr(adapters, "backend_fn", wrong)
+    res = adapters.check("chunked", parse_shape("B1_T40_H2_D16"), "scalar", torch.float32, "cpu", "fwd", 64)
+    assert not res["passed"] and res["errors"]["o"] == pytest.approx(0.01, rel=1e-3)
+
+
+def test_cli_writes_results(tmp_path):
+    rc = main(["bench", "--backends", "chunked", "--kinds", "scalar", "vector", "--out", str(tmp_path)])
+    assert rc == 0
+    data = json.loads((tmp_path / "cpu" / "kernels.json").read_text())
+    rows = data["rows"]
+    assert len(rows) == 4 and all(r["check"]["passed"] and r["ms"] > 0 for r in rows)
+    assert data["provenance"]["device"]["type"] == "cpu"
+    assert "| B1_T64_H2_D16 | scalar | chunked | fwd |" in (tmp_path / "cpu" / "kernels.md").read_text()
+
+
+def test_plan_skips_unavailable_backends():
+    p = BenchProtocol()
+    cases = plan(p, torch.device("cpu"), ["B1_T64_H2_D16"], ["chunked", "sdpa", "fla"])
+    assert {c[0] for c in cases} == {"chunked"} and len(cases) == 4
