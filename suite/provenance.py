@@ -31,9 +31,11 @@ def git_state(root: str | Path | None = None) -> dict[str, Any]:
     """The commit of the working tree (None outside git) and whether tracked files differ."""
     cwd = Path(root) if root else Path(__file__).resolve().parent
     try:
-        sha = subprocess.run(
-            ["git", "rev-parse", "HEAD"], cwd=cwd, capture_output=True, text=True, timeout=10
-        ).stdout.strip()
+        head = subprocess.run(
+            ["git", "rev-parse", "--verify", "-q", "HEAD"],
+            cwd=cwd, capture_output=True, text=True, timeout=10,
+        )
+        sha = head.stdout.strip() if head.returncode == 0 else ""  # no commit yet / not a repo
         dirty = subprocess.run(
             ["git", "status", "--porcelain", "--untracked-files=no"],
             cwd=cwd, capture_output=True, text=True, timeout=10,
