@@ -15,32 +15,14 @@ import hashlib
 import json
 import lzma
 import os
-import tempfile
 from pathlib import Path
 
 from suite.errors import SuiteError
-from suite.provenance import write_json_atomic
+from suite.provenance import write_bytes_atomic, write_json_atomic
 
 CORPUS_DIR = Path(__file__).resolve().parent / "corpus"
 CORPUS_FILE = "default.jsonl.xz"
 MANIFEST_FILE = "manifest.json"
-
-
-def write_bytes_atomic(path: Path, data: bytes) -> Path:
-    """Write `data` through a temp file in the same folder + rename."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
 
 
 def parse_jsonl(data: bytes, source: str) -> list[dict]:

@@ -25,6 +25,7 @@ import tarfile
 from pathlib import Path
 
 from suite.errors import SuiteError
+from suite.provenance import sha256_file
 
 ARTIFACTS = {
     "shakespeare": {
@@ -42,14 +43,6 @@ ARTIFACTS = {
     },
 }
 _BROWN_FILE = re.compile(r"^c[a-r]\d\d$")
-
-
-def sha256_file(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
 
 
 def fetch(name: str, work: Path) -> Path:

@@ -14,11 +14,11 @@ from __future__ import annotations
 
 import json
 import os
-import re
 from pathlib import Path
 
 from suite.errors import SuiteError
-from suite.eval.prepare import ARROW_SETS, EXPECTED, LAMBADA_FILE, sha256_file
+from suite.eval.prepare import ARROW_SETS, EXPECTED, LAMBADA_FILE
+from suite.provenance import sha256_file
 
 HELDOUT_ENV = "DECAY_SUITE_HELDOUT_TEXT"
 _CHECKED: dict[tuple[str, float], str] = {}

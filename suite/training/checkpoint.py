@@ -21,7 +21,7 @@ from typing import Any
 
 import torch
 
-from suite.data.corpus import write_bytes_atomic
+from suite.provenance import write_bytes_atomic
 from suite.errors import SuiteError
 
 MAGIC = b"DECAYSUITE-CKPT-1\n"
