@@ -3,7 +3,9 @@
 # grid) in a temporary copy of the working tree, then checks that
 #   1. `dvc repro` runs every stage (validate ... checksums) and `suite verify` passes;
 #   2. `dvc status -q` is clean and a second `dvc repro` does nothing;
-#   3. with MICRO_RERUN=1: `dvc repro -f` reproduces the same CHECKSUMS (determinism).
+#   3. a copy without the DVC cache and the cached outputs (what a fresh clone has) is up to date
+#      under `dvc repro --allow-missing --dry` and passes `suite verify`;
+#   4. with MICRO_RERUN=1: `dvc repro -f` reproduces the same CHECKSUMS (determinism).
 # Usage: .ci/pipeline.sh            (inside the activated virtual environment)
 #   KEEP_WORK=1   keep the temporary copy;  MICRO_OUT=dir   copy its results/ there.
 set -euo pipefail
@@ -38,6 +40,16 @@ suite verify --results results
 dvc status -q || { echo "dvc status: pipeline not up to date after repro"; dvc status; exit 1; }
 dvc repro > "$work/noop.log" 2>&1 || { cat "$work/noop.log"; exit 1; }
 if grep -q "Running stage" "$work/noop.log"; then cat "$work/noop.log"; echo "second dvc repro ran a stage"; exit 1; fi
+
+echo "--- fresh-clone check (no DVC cache, no checkpoints, shards or eval sets)"
+mkdir -p "$work/clone"
+tar --exclude=./.dvc/cache --exclude=./.dvc/tmp --exclude=./data --exclude=./tasks/data \
+    --exclude=./results/ckpt -cf - . | tar -xf - -C "$work/clone"
+(cd "$work/clone" && dvc repro --allow-missing --dry > "$work/clone.log" 2>&1) || { cat "$work/clone.log"; exit 1; }
+if grep -q "Running stage" "$work/clone.log" || ! grep -q "up to date" "$work/clone.log"; then
+  cat "$work/clone.log"; echo "fresh clone: dvc repro --allow-missing would run a stage"; exit 1
+fi
+(cd "$work/clone" && suite verify --results results)
 
 if [ "${MICRO_RERUN:-0}" = 1 ]; then
   echo "--- dvc repro -f (determinism)"

@@ -11,6 +11,7 @@ module is imported only when its command runs, so `suite --help` stays fast. Bad
     suite bench ...              kernel and training-throughput benchmarks
     suite tables|figures|claims  regenerate the paper's tables, figures and findings
     suite verify                 recompute results/CHECKSUMS.sha256
+    suite readme [--check]       write the current results into README.md's generated block
     suite submit module:Class    validate, run and rank a new decay variant
 """
 
@@ -36,6 +37,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "claims": ("suite.report.claims", "judge the paper's four findings on our results"),
     "checksums": ("suite.report.checksums", "write results/CHECKSUMS.sha256"),
     "verify": ("suite.report.verify", "recompute results/CHECKSUMS.sha256 and report mismatches"),
+    "readme": ("suite.report.readme", "write the current tier's tables and verdicts into README.md"),
     "submit": ("suite.submit", "validate, run and rank a new decay variant"),
 }
 

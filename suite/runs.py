@@ -1,8 +1,9 @@
 """Trained run directories for evaluation: `load_run(run_dir, device="cpu") -> Run`.
 
     from suite.runs import load_run
-    run = load_run("results/runs/tiny/gla/0")
-    run.model          # DecayLM in eval mode on `device`, final weights from ckpt/model.pt
+    run = load_run("results/runs/tiny/gla/0", ckpt="results/ckpt/tiny/gla/0")
+    run.model          # DecayLM in eval mode on `device`, final weights from <ckpt>/model.pt
+                       # (ckpt: the run's checkpoint folder, default <run_dir>/ckpt)
     run.tokenizer      # tokenizers.Tokenizer of the run's data folder
     run.config         # dict from config.json (variant, tier, seed, model, train, data, backend)
     run.seq_len        # training sequence length
@@ -71,14 +72,15 @@ def _tokenizer(data_dir: Path, config: dict):
     return load_tokenizer(path)
 
 
-def load_run(run_dir: str | Path, device: str | torch.device = "cpu", backend: str | None = None) -> Run:
+def load_run(run_dir: str | Path, device: str | torch.device = "cpu", backend: str | None = None,
+             ckpt: str | Path | None = None) -> Run:
     from suite.config import from_mapping
     from suite.model import ModelConfig, build_model
     from suite.training.checkpoint import read_checkpoint
 
     run_dir = Path(run_dir)
     config = _read_config(run_dir)
-    weights = run_dir / "ckpt" / "model.pt"
+    weights = (run_dir / "ckpt" if ckpt is None else Path(ckpt)) / "model.pt"
     if not weights.is_file():
         raise SuiteError(f"{weights}: final weights not found; the run did not finish (rerun its suite train command)")
     data_dir = _data_dir(run_dir, config)

@@ -92,3 +92,24 @@ def decay_stats(variant: str, median: float) -> dict:
 def _write(path: Path, obj: dict) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(obj, indent=2, sort_keys=True) + "\n")
+
+
+def write_fake_bench(folder: Path, variants: list[str], rng_seed: int = 0) -> None:
+    """`folder/train.json` and `folder/kernels.json` in the shape `suite bench --what all` writes
+    (made-up timings: only for the speed-table and README code)."""
+    rng = random.Random(rng_seed)
+    train = [{"variant": v, "kind": "vector", "backend": "chunked", "steps": 5, "device": "cpu",
+              "threads": 2, "memory": "peak RSS", "step_s": [0.4] * 5,
+              "tokens_per_s": 10000.0 + rng.random(), "tokens_per_s_p20": 9000.0,
+              "tokens_per_s_p80": 11000.0, "peak_memory_mb": 900.0, "memory_growth_mb": 700.0}
+             for v in variants]
+    kernels = []
+    for backend, kind in (("chunked", "scalar"), ("chunked", "vector"), ("sdpa", "softmax")):
+        for mode in ("fwd", "fwdbwd"):
+            ms = 1.0 + rng.random()
+            kernels.append({"shape": "B16_T256_H2_D64", "kind": kind, "backend": backend, "mode": mode,
+                            "ms": ms, "ms_p20": 0.9 * ms, "ms_p80": 1.1 * ms, "check": {"passed": True}})
+    _write(folder / "train.json", {"rows": train, "provenance": {"device": {"type": "cpu"}}})
+    _write(folder / "kernels.json", {"rows": kernels, "backends": {"chunked": "timed", "sdpa": "timed",
+                                                                   "triton": "not timed: interpreter only"},
+                                     "provenance": {"device": {"type": "cpu"}}})

@@ -65,3 +65,22 @@ def test_plan_skips_unavailable_backends():
     # fla is not installed here; sdpa runs once per shape (no decay kinds), chunked per kind
     assert {c[0] for c in cases} == {"chunked", "sdpa"}
     assert sum(c[0] == "chunked" for c in cases) == 4 and sum(c[0] == "sdpa" for c in cases) == 2
+
+
+def test_bench_stage_command_covers_backends_kinds_sdpa_and_training(tmp_path):
+    """`suite bench --what all` (the dvc `bench` stage): every requested backend is timed or named
+    with the reason it is not, per decay kind, beside SDPA, with median and p20-p80; then the
+    training step of each variant."""
+    rc = main(["bench", "--what", "all", "--tier", "micro", "--device", "cpu", "--variants", "gla",
+               "--backends", "chunked", "triton", "sdpa", "--kinds", "none", "scalar", "--out", str(tmp_path)])
+    assert rc == 0
+    data = json.loads((tmp_path / "cpu" / "kernels.json").read_text())
+    assert data["backends"]["chunked"] == "timed" and data["backends"]["sdpa"] == "timed"
+    assert data["backends"]["triton"].startswith("not timed")
+    timed = {(r["backend"], r["kind"], r["mode"]) for r in data["rows"] if "ms" in r}
+    assert timed == {(b, k, m) for b, k in (("chunked", "none"), ("chunked", "scalar"), ("sdpa", "softmax"))
+                     for m in ("fwd", "fwdbwd")}
+    assert all(r["ms_p20"] <= r["ms"] <= r["ms_p80"] and r["reps"] == 3 for r in data["rows"])
+    md = (tmp_path / "cpu" / "kernels.md").read_text()
+    assert "x SDPA" in md and "`triton` not timed" in md
+    assert [r["variant"] for r in json.loads((tmp_path / "cpu" / "train.json").read_text())["rows"]] == ["gla"]

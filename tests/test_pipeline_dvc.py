@@ -1,9 +1,12 @@
-"""dvc.yaml / params.yaml: the pipeline parses, lists the expected stages in order, and a bad
-tier or variant stops `dvc repro` at the first stage. Runs the real DVC in a temporary copy of
-the repository (git init there). ~40 s on 2 cores."""
+"""dvc.yaml / params.yaml: the pipeline parses, lists the expected stages in order, a bad tier or
+variant stops `dvc repro` at the first stage, a clone without the DVC cache is up to date under
+`dvc repro --allow-missing`, and editing one variant's YAML marks only its own stages and the
+aggregations. Runs the real DVC in temporary copies of the repository (git init there; outputs
+are stubs, nothing is trained). ~90 s on 2 cores."""
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -18,19 +21,31 @@ from suite.tiers import ROOT
 pytest.importorskip("dvc")
 DVC = [sys.executable, "-m", "dvc"]
 COPY = ("dvc.yaml", "params.yaml", ".dvcignore", ".dvc/config", ".dvc/.gitignore", "suite",
-        "baselines", "pyproject.toml")
+        "baselines", "pyproject.toml", "tasks")
+MICRO_PARAMS = ROOT / ".ci" / "micro" / "params.yaml"
+AGGREGATIONS = {"validate", "bench", "tables", "figures", "claims", "checksums"}
 STUB_TIER = {s: {} for s in ("model", "data", "train", "eval", "bench")}
 
 
-def _copy(dst: Path) -> Path:
+def _ignore(folder: str, names: list[str]) -> set[str]:
+    """Caches and generated data (tasks/data: an output of prepare-eval) stay behind."""
+    skip = {n for n in names if n == "__pycache__"}
+    if Path(folder) == ROOT / "tasks":
+        skip |= {"data"}
+    return skip
+
+
+def _copy(dst: Path, params: Path | None = None) -> Path:
     for rel in COPY:
         src = ROOT / rel
         if src.is_dir():
-            shutil.copytree(src, dst / rel, ignore=shutil.ignore_patterns("__pycache__"))
+            shutil.copytree(src, dst / rel, ignore=_ignore)
         else:
             (dst / rel).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(src, dst / rel)
-    tier = dst / "baselines" / "tiers" / f"{_params()['tier']}.yaml"
+    if params is not None:
+        shutil.copy2(params, dst / "params.yaml")
+    tier = dst / "baselines" / "tiers" / f"{yaml.safe_load((dst / 'params.yaml').read_text())['tier']}.yaml"
     data = yaml.safe_load(tier.read_text()) if tier.exists() else {}
     if set(STUB_TIER) - set(data):  # sections not written yet: stubs, so the DAG can be read
         tier.parent.mkdir(parents=True, exist_ok=True)
@@ -43,7 +58,7 @@ def _dvc(repo: Path, *args: str) -> subprocess.CompletedProcess:
     env = {**os.environ, "DVC_NO_ANALYTICS": "1", "PYTHONPATH": str(repo),
            "DVC_SITE_CACHE_DIR": str(repo.parent / "site-cache"),
            "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
-    return subprocess.run([*DVC, *args], cwd=repo, env=env, capture_output=True, text=True,
+    return subprocess.run([*DVC, *args], check=False, cwd=repo, env=env, capture_output=True, text=True,
                           timeout=300)
 
 
@@ -156,25 +171,115 @@ def test_run_stages_depend_on_their_own_variant_only(repo: Path):
                   if p.__class__.__name__ == "ParamsDependency"}
         assert params == {"tiny.yaml": ["data", "model", "train"] if name.startswith("train")
                           else ["eval"]}
-    outs = {Path(o.fs_path).name: o.use_cache for o in stages["train@gla-0"].outs}
-    assert outs == {"ckpt": True, "config.json": False, "curve.csv": False,
-                    "metrics.json": False}
+    outs = {Path(o.fs_path).relative_to(repo).as_posix(): o.use_cache for o in stages["train@gla-0"].outs}
+    run = "results/runs/tiny/gla/0"
+    assert outs == {"results/ckpt/tiny/gla/0": True, f"{run}/config.json": False,
+                    f"{run}/curve.csv": False, f"{run}/metrics.json": False}
+
+
+def test_no_stage_depends_on_a_folder_holding_a_cached_output(repo: Path):
+    """A folder dependency that contains another stage's cached output (checkpoints, shards, eval
+    sets) changes when that output is absent, as on a clone without the DVC cache, and no DVC flag
+    lets it pass; a stage may depend on such an output only by its own path."""
+    from dvc.repo import Repo
+
+    with Repo(str(repo)) as r:
+        stages = list(r.index.stages)
+        cached = {Path(o.fs_path) for s in stages for o in s.outs if o.use_cache}
+        bad = {(s.addressing, Path(d.fs_path).relative_to(repo).as_posix(), Path(o).relative_to(repo).as_posix())
+               for s in stages for d in s.deps for o in cached
+               if Path(o) != Path(d.fs_path) and Path(o).is_relative_to(Path(d.fs_path))}
+    assert not bad, f"(stage, dependency, cached output inside it): {sorted(bad)[:5]}"
+
+
+def test_eval_depends_on_every_task_definition(repo: Path):
+    """The eval stage lists the task files one by one (the folder `tasks` would hold tasks/data,
+    a cached output): a task file added to tasks/ must be added to its dependencies too."""
+    from dvc.repo import Repo
+
+    with Repo(str(repo)) as r:
+        stage = next(s for s in r.index.stages if s.name.startswith("eval@"))
+        deps = {Path(d.fs_path).relative_to(repo).as_posix() for d in stage.deps}
+    defs = {f"tasks/{p.name}" for p in (ROOT / "tasks").iterdir()
+            if p.is_file() and p.suffix in (".yaml", ".py")}
+    assert defs and defs | {"tasks/data"} <= deps, sorted(defs - deps)
+
+
+def _lock_with_stubs(dst: Path) -> Path:
+    """A micro-grid copy whose dvc.lock records stub outputs (`dvc commit`, nothing runs)."""
+    repo = _copy(dst, MICRO_PARAMS)
+    _stub_outputs(repo)
+    res = _dvc(repo, "commit", "-f")
+    assert res.returncode == 0, res.stdout + res.stderr
+    res = _dvc(repo, "status", "--json")
+    assert res.returncode == 0 and json.loads(res.stdout) == {}, res.stdout + res.stderr
+    return repo
+
+
+@pytest.fixture(scope="module")
+def locked(tmp_path_factory) -> Path:
+    return _lock_with_stubs(tmp_path_factory.mktemp("locked") / "repo")
+
+
+def _clone(locked: Path, dst: Path) -> Path:
+    shutil.copytree(locked, dst, symlinks=True)
+    return dst
+
+
+def test_clone_without_cache_is_up_to_date_with_allow_missing(locked: Path, tmp_path: Path):
+    """A fresh clone has the lock and the committed results but no DVC cache, no checkpoints, no
+    token shards and no eval sets: `dvc repro --allow-missing` reports everything up to date."""
+    repo = _clone(locked, tmp_path / "clone")
+    from dvc.repo import Repo
+
+    with Repo(str(repo)) as r:
+        cached = [Path(o.fs_path) for s in r.index.stages for o in s.outs if o.use_cache]
+    assert any("results/ckpt" in p.as_posix() for p in cached)
+    for p in cached + [repo / ".dvc" / "cache"]:
+        shutil.rmtree(p) if p.is_dir() else p.unlink()
+    for args in (("repro", "--allow-missing", "--dry"), ("repro", "--allow-missing")):
+        res = _dvc(repo, *args)
+        out = res.stdout + res.stderr
+        assert res.returncode == 0, out
+        assert "Running stage" not in out and "Data and pipelines are up to date." in out, out
+
+
+def _changed(repo: Path) -> set[str]:
+    res = _dvc(repo, "status", "--json")
+    assert res.returncode == 0, res.stdout + res.stderr
+    return set(json.loads(res.stdout))
+
+
+def test_one_variant_yaml_change_reruns_only_that_variant_and_the_aggregations(locked: Path, tmp_path: Path):
+    repo = _clone(locked, tmp_path / "edit")
+    params = yaml.safe_load((repo / "params.yaml").read_text())
+    variant, seed = params["variants"][0], params["seeds"][0]
+    path = repo / "baselines" / "variants" / f"{variant}.yaml"
+    path.write_text(path.read_text() + "# edited\n")
+    assert _changed(repo) == {"validate", f"train@{variant}-{seed}", f"eval@{variant}-{seed}", "bench"}
+    # once its train/eval stages have rerun (new numbers), the aggregations follow; no other run
+    run = repo / "results" / "runs" / params["tier"] / variant / str(seed)
+    (run / "metrics.json").write_text('{"val_loss": 1.0}\n')
+    changed = _changed(repo)
+    assert changed - AGGREGATIONS == {f"train@{variant}-{seed}", f"eval@{variant}-{seed}"}
+    assert {"tables", "figures", "claims", "checksums"} <= changed
 
 
 def test_report_stages_run_under_dvc(tmp_path: Path):
     """The aggregation stages' commands run for real on a made-up result tree."""
-    from report_fake_results import write_fake_results
+    from report_fake_results import write_fake_bench, write_fake_results
 
     repo = _copy(tmp_path / "repo")
     params = _params()
     write_fake_results(repo / "results", params["variants"], params["seeds"], params["tier"])
-    (repo / "results/bench/cpu").mkdir(parents=True)
-    (repo / "results/bench/cpu/kernels.json").write_text('{"rows": [{"backend": "x", "ms": 1.5}]}')
+    write_fake_bench(repo / "results/bench/cpu", params["variants"])
     res = _dvc(repo, "repro", "-s", "tables", "figures", "claims", "checksums")
     assert res.returncode == 0, res.stdout + res.stderr
     assert "files verified" in res.stdout
     assert (repo / "results/tables/tiny/position.md").is_file()
-    assert "| backend | ms |" in (repo / "results/tables/tiny/speed.md").read_text()
+    speed = (repo / "results/tables/tiny/speed.md").read_text()
+    assert "| Variant | Kind | Backend | Tokens/s (median) | p20-p80 | Peak memory (MB) |" in speed
+    assert "| shape | kind | backend | fwd ms | fwd p20-p80 | fwd x SDPA |" in speed
     assert (repo / "results/figures/tiny/decay_simple.png").is_file()
     assert "## F4" in (repo / "results/claims.md").read_text()
     assert _dvc(repo, "status", "-q", "tables", "figures", "claims", "checksums").returncode == 0

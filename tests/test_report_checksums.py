@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from report_fake_results import write_fake_results
+from report_fake_results import write_fake_bench, write_fake_results
+
 from suite.cli import main
 
 
@@ -28,6 +29,23 @@ def test_checksums_cover_results_not_timings(tmp_path: Path):
     assert "runs/tiny/mamba2/0/metrics.json" in listed
     assert "tables/tiny/granularity.md" in listed and "claims.md" in listed
     assert not any("speed" in p or "ckpt" in p or p.startswith("bench") for p in listed)
+    assert _verify(root) == 0
+
+
+def test_timings_are_outside_the_checksums(tmp_path: Path):
+    """bench/ (kernel and training-step timings) and the speed tables never enter CHECKSUMS, so
+    rerunning the benchmark leaves `suite verify` passing."""
+    root = tmp_path / "results"
+    write_fake_results(root, ["mamba2", "none"], [0], rng_seed=1)
+    write_fake_bench(root / "bench" / "cpu", ["mamba2", "none"])
+    for cmd in ("tables", "claims", "checksums"):
+        assert main([cmd, "--grid", str(root / "grid.json"), "--results", str(root),
+                     *(["--bench", str(root / "bench" / "cpu")] if cmd == "tables" else [])]) == 0
+    listed = (root / "CHECKSUMS.sha256").read_text()
+    assert "bench/" not in listed and "speed." not in listed and "Kernel" in (root / "tables/tiny/speed.md").read_text()
+    write_fake_bench(root / "bench" / "cpu", ["mamba2", "none"], rng_seed=2)  # other timings
+    assert main(["tables", "--grid", str(root / "grid.json"), "--results", str(root),
+                 "--bench", str(root / "bench" / "cpu")]) == 0
     assert _verify(root) == 0
 
 

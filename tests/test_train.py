@@ -92,6 +92,25 @@ def test_injected_stop_then_resume_is_bit_identical(micro_data, reference, tmp_p
     _assert_same_run(reference, out)
 
 
+def test_checkpoint_folder_outside_the_run_directory(micro_data, reference, tmp_path):
+    """`--ckpt DIR` (what the dvc pipeline uses): the run directory gets no ckpt/, a stopped run
+    resumes from DIR, and the result is the same as with the default layout."""
+    out, ckpt = tmp_path / "run", tmp_path / "elsewhere" / "ckpt"
+    subprocess.run(_cmd(out, micro_data, "--ckpt", str(ckpt), "--stop-after", "50"), check=True,
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    assert read_checkpoint(ckpt / "last.pt")["step"] == 50 and not (out / "ckpt").exists()
+    subprocess.run(_cmd(out, micro_data, "--ckpt", str(ckpt)), check=True,
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    assert not (out / "ckpt").exists()
+    assert (ckpt / "model.pt").read_bytes() == (reference / "ckpt" / "model.pt").read_bytes()
+    for name in ("curve.csv", "config.json"):
+        assert (out / name).read_bytes() == (reference / name).read_bytes()
+    assert json.dumps(stable_metrics(out), sort_keys=True) == json.dumps(stable_metrics(reference), sort_keys=True)
+    assert load_run(out, ckpt=ckpt).seq_len == 64
+    with pytest.raises(SuiteError, match="final weights not found"):
+        load_run(out)
+
+
 def _snapshot(d: Path) -> dict:
     return {p.relative_to(d): p.read_bytes() for p in sorted(d.rglob("*")) if p.is_file()}
 

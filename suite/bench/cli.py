@@ -1,18 +1,21 @@
-"""`suite bench`: kernel benchmarks (default) and the training-throughput hook.
+"""`suite bench`: kernel benchmarks (default) and the training-step benchmark.
 
     suite bench                                  # kernels: the protocol's shapes on this device
     suite bench --tier small                     # protocol from baselines/tiers/small.yaml:bench
     suite bench --shapes B8_T4096_H16_D128 --backends triton fla --kinds scalar --modes fwd
-    suite bench --what train --tier tiny         # training throughput: suite.bench.train_speed
+    suite bench --what train --tier tiny --variants gla tnl     # training step: suite.bench.train_speed
+    suite bench --what all --tier tiny --device cpu --grid results/grid.json --folder cpu   # dvc stage
 
-Writes `results/bench/<gpu-slug>/kernels.json` (rows + provenance) and `kernels.md` (table);
-`<gpu-slug>` is e.g. `h200` for an NVIDIA H200, `cpu` without a GPU (tiny shapes, wall clock).
+Writes `results/bench/<gpu-slug>/kernels.json` (rows, backend coverage, provenance) and
+`kernels.md`; with `--what train|all` also `train.json` and `train.md` (every variant of `--grid`,
+else `--variants`, else one variant per decay kind). `<gpu-slug>` is e.g. `h200` for an NVIDIA
+H200, `cpu` without a GPU (the tier's CPU shapes, wall clock). Timings vary from run to run, so
+nothing under results/bench/ is in results/CHECKSUMS.sha256.
 """
 
 from __future__ import annotations
 
 import argparse
-import importlib
 import re
 from pathlib import Path
 
@@ -23,7 +26,7 @@ from suite.errors import SuiteError
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--what", choices=("kernels", "train"), default="kernels")
+    parser.add_argument("--what", choices=("kernels", "train", "all"), default="kernels")
     parser.add_argument("--tier", default=None, help="take the protocol from this tier's bench section")
     parser.add_argument("--shapes", nargs="+", default=None, help="named shapes B<b>_T<t>_H<h>_D<d>")
     parser.add_argument("--no-sweep", action="store_true", help="skip the T sweep (GPU)")
@@ -32,6 +35,10 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--modes", nargs="+", default=None, choices=("fwd", "fwdbwd"))
     parser.add_argument("--device", default=None, help="cuda or cpu (default: cuda when available)")
     parser.add_argument("--out", default="results/bench", help="results root (a <gpu-slug> folder goes inside)")
+    parser.add_argument("--folder", default=None,
+                        help="name of the folder under --out (default <gpu-slug>; the dvc stage passes bench.device)")
+    parser.add_argument("--grid", default=None, help="train: every variant of this grid (results/grid.json)")
+    parser.add_argument("--variants", nargs="+", default=None, help="train: these variants")
 
 
 def gpu_slug(device: torch.device) -> str:
@@ -56,26 +63,52 @@ def protocol_from(args) -> BenchProtocol:
     return dataclasses.replace(p, **over)
 
 
+def backend_status(backend: str, device: torch.device) -> str:
+    """'timed' when `backend` runs on `device`, else why not (recorded next to the timings)."""
+    from suite.bench import adapters
+
+    if backend == "triton" and device.type != "cuda":
+        return "not timed: on a CPU Triton runs only in its interpreter (TRITON_INTERPRET=1), a correctness mode"
+    if adapters.available(backend, device):
+        return "timed"
+    if backend == "fla":
+        return "not timed: fla-core is not installed or there is no GPU"
+    from suite.kernels import get_backend
+
+    try:
+        fn = get_backend(backend)
+    except SuiteError as exc:
+        return f"not timed: {exc}"
+    if fn is None:
+        return "not timed: no such backend"
+    return f"not timed: runs on {', '.join(getattr(fn, 'devices', ()))} only"
+
+
 def run(args) -> int:
+    device = torch.device(args.device or ("cuda" if torch.cuda.is_available() else "cpu"))
+    p = protocol_from(args)
+    out_dir = Path(args.out) / (args.folder or gpu_slug(device))
+    if args.what in ("train", "all"):  # first: its child processes start before any kernel work
+        from suite.bench.train_speed import run_all, variants_of
+
+        json_path, md_path = run_all(variants_of(args), args.tier or "tiny", device, out_dir, p)
+        print(md_path.read_text())
+        print(f"wrote {json_path} and {md_path}")
     if args.what == "train":
-        try:
-            mod = importlib.import_module("suite.bench.train_speed")
-        except ModuleNotFoundError:
-            raise SuiteError("suite bench --what train: suite.bench.train_speed is not available") from None
-        entry = getattr(mod, "cli", None) or mod.measure  # train_speed.cli(args) wraps measure(...)
-        return int(entry(args) or 0)
+        return 0
     from suite.bench.kernels import measure
     from suite.bench.report import write_results
 
-    device = torch.device(args.device or ("cuda" if torch.cuda.is_available() else "cpu"))
-    p = protocol_from(args)
     shapes = args.shapes
     if shapes is None and device.type == "cuda":
         shapes = list(p.shapes) + list(p.sweep)
-    out_dir = Path(args.out) / gpu_slug(device)
-    rows = measure(p, device, shapes=shapes, backends=args.backends,
-                   on_row=lambda rows: write_results(rows, p, device, out_dir))  # partial results survive a kill
-    json_path, md_path = write_results(rows, p, device, out_dir)
+    requested = args.backends or (p.backends if device.type == "cuda" else p.cpu_backends)
+    status = {b: backend_status(b, device) for b in requested}
+    timed = [b for b in requested if status[b] == "timed"]
+    # results files are rewritten after every row, so partial results survive a kill
+    rows = measure(p, device, shapes=shapes, backends=timed,
+                   on_row=lambda rows: write_results(rows, p, device, out_dir, status)) if timed else []
+    json_path, md_path = write_results(rows, p, device, out_dir, status)
     print(md_path.read_text())
     print(f"wrote {json_path} and {md_path}")
     return 0

@@ -7,6 +7,11 @@
 #               each backend gated by its own fp64 check on a slice of the shape
 #   configs every pinned config (gpu_check --part configs)
 #   final   conformance suite (triton, fla) + bench sweep + third shape + pytest-benchmark baseline
+#   v2a     conformance (triton, bf16, T < 4096) + autotune timings per config + suite bench at the
+#           three named shapes (ours, fla, SDPA) + conformance (fla, bf16, T < 4096)
+#   v2d     160M-shape bench (ours, fla, SDPA), SDPA at the anchor, fla conformance (T=63, D=64)
+#   v2c     static check, three-shape bench, fla conformance (T <= 500), fp16/fp32, baseline
+#   v2b     conformance (triton, fp16/fp32) + every pinned config + T sweep + pytest-benchmark baseline
 set -u
 export PYTHONUNBUFFERED=1
 OUT=${OUT:-/tmp/out}; mkdir -p "$OUT"
@@ -14,7 +19,49 @@ python3 -m pip install -q --no-index --no-deps --no-compile --no-cache-dir --upg
   && export PYTHONPATH=/tmp/site:$PWD
 nvidia-smi --query-gpu=name,clocks.sm,clocks.mem,temperature.gpu --format=csv | tee "$OUT/gpu.txt"
 python3 -c "import torch, triton, fla; print('torch', torch.__version__, 'triton', triton.__version__, 'fla ok')"
+conf() {  # conf NAME TIMEOUT PYTEST-ARGS...: one conformance run with its own JSON report
+  local name=$1 t=$2; shift 2
+  timeout "$t" python3 -m pytest -q -p no:cacheprovider tests/test_conformance.py -m kernels "$@" \
+    --conformance-report "$OUT/$name.json" > "$OUT/$name.log" 2>&1
+  echo "== $name rc=$?"; tail -n 4 "$OUT/$name.log"; grep -m 12 "^FAILED" "$OUT/$name.log"
+}
 case "${1:-main}" in
+  v2d)
+    b() { local n=$1 t=$2; shift 2; timeout "$t" python3 -m suite.cli bench --no-sweep --out "$OUT/$n" "$@" \
+      > "$OUT/$n.log" 2>&1; echo "== $n rc=$?"; grep "|" "$OUT/$n/"*/kernels.md | tail -n 12; }
+    b bench_160m 250 --shapes B32_T2048_H12_D64 --kinds scalar
+    b bench_sdpa 30 --shapes B8_T4096_H16_D128 --backends sdpa
+    b bench_160m_vec 40 --shapes B32_T2048_H12_D64 --kinds vector --backends triton
+    conf conformance_fla_bf16 110 --backend fla -k "bfloat16 and -63- and -64-"
+    ;;
+  v2c)
+    SUITE_TRITON_NO_AUTOTUNE=1 conf conformance_triton_static 60 --backend triton -k "static and bfloat16 and not -4096-"
+    timeout 270 python3 -m suite.cli bench --shapes B8_T4096_H16_D128 B32_T2048_H12_D64 B8_T2048_H32_D64 \
+      --no-sweep --out "$OUT/bench" > "$OUT/bench.log" 2>&1; echo "== bench rc=$?"
+    grep "|" "$OUT/bench/"*/kernels.md | tail -n 45
+    conf conformance_fla_bf16 80 --backend fla -k "bfloat16 and (-63- or -500-)"
+    SUITE_TRITON_NO_AUTOTUNE=1 conf conformance_triton_f16f32 80 --backend triton -k "(float16 or float32) and (-63- or -500-) and test_conformance"
+    timeout 70 python3 -m pytest -q -p no:cacheprovider tests/bench/test_kernel_speed.py --benchmark-only \
+      --benchmark-storage="$OUT/bl" --benchmark-save=kernels --benchmark-columns=median,iqr > "$OUT/pytest_bench.log" 2>&1
+    echo "== pytest-benchmark rc=$?"; tail -n 22 "$OUT/pytest_bench.log"
+    ;;
+  v2a)
+    SUITE_TRITON_NO_AUTOTUNE=1 conf conformance_triton_bf16 210 --backend triton -k "bfloat16 and not -4096-"
+    timeout 120 python3 -m suite.bench.gpu_tune > "$OUT/tune.log" 2>&1; echo "== tune rc=$?"; cat "$OUT/tune.log"
+    timeout 200 python3 -m suite.cli bench --shapes B8_T4096_H16_D128 B32_T2048_H12_D64 B8_T2048_H32_D64 \
+      --no-sweep --out "$OUT/bench" > "$OUT/bench.log" 2>&1; echo "== bench rc=$?"
+    grep "|" "$OUT/bench.log" | tail -n 60
+    conf conformance_fla_bf16 100 --backend fla -k "bfloat16 and not -4096-"
+    ;;
+  v2b)
+    SUITE_TRITON_NO_AUTOTUNE=1 conf conformance_triton_f16f32 150 --backend triton -k "(float16 or float32) and not -4096- and test_conformance"
+    conf conformance_triton_configs 200 --backend triton -k test_triton_config
+    timeout 120 python3 -m suite.cli bench --shapes B2_T16384_H16_D128 --out "$OUT/bench_sweep" > "$OUT/bench_sweep.log" 2>&1
+    echo "== sweep rc=$?"; grep "|" "$OUT/bench_sweep.log" | tail -n 40
+    timeout 100 python3 -m pytest -q -p no:cacheprovider tests/bench/test_kernel_speed.py --benchmark-only \
+      --benchmark-storage="$OUT/bl" --benchmark-save=kernels --benchmark-columns=median,iqr > "$OUT/pytest_bench.log" 2>&1
+    echo "== pytest-benchmark rc=$?"; tail -n 30 "$OUT/pytest_bench.log"
+    ;;
   main)
     SUITE_TRITON_NO_AUTOTUNE=1 timeout 130 python3 -m suite.bench.gpu_check --part matrix \
       --out "$OUT/check.json" --budget-s 110 > "$OUT/check.log" 2>&1

@@ -1,8 +1,8 @@
 """Kernel benchmark: forward and forward+backward medians per shape, kind and backend.
 
 GPU: `triton.testing.do_bench` (CUDA events, L2 flushed before every rep) after a warm-up that
-lets autotuning finish; CPU: a wall clock (`time.perf_counter`) over `cpu_reps` runs, median and
-spread. A backend gets a time at a shape only if it passes its correctness gate there
+lets autotuning finish; CPU: a wall clock (`time.perf_counter`) over `cpu_reps` runs after one
+warm-up run, median and 20th-80th percentile (linear interpolation; `ms_p20`, `ms_p80`). A backend gets a time at a shape only if it passes its correctness gate there
 (`adapters.check`: fp64 reference on a slice of the same shape). Rates are reported against the
 compulsory work (kernels-notes §5.2, §8): FLOPs of the chunked algorithm (C = 64) and the bytes of
 reading every input and writing every output once, against the H200's measured ceilings.
@@ -54,18 +54,19 @@ def _gpu_time(fn, p: BenchProtocol, grad_to_none) -> list[float]:
 
 
 def _cpu_time(fn, p: BenchProtocol) -> list[float]:
+    import numpy as np
+
     fn()
     ts = []
     for _ in range(p.cpu_reps):
         t0 = time.perf_counter()
         fn()
         ts.append((time.perf_counter() - t0) * 1e3)
-    ts.sort()
-    return [statistics.median(ts), ts[0], ts[-1]]
+    return [statistics.median(ts), *(float(x) for x in np.percentile(ts, [20, 80]))]
 
 
 def time_one(backend, shape, kind, mode, p, device) -> list[float]:
-    """[median, low, high] ms of one (backend, shape, kind, mode)."""
+    """[median, p20, p80] ms of one (backend, shape, kind, mode)."""
     dtype = adapters.dtype_of(p.dtype_for(device.type))
     grad = mode == "fwdbwd"
     q, k, v, g = adapters.make_inputs(shape, kind, dtype, device, grad)
@@ -106,6 +107,8 @@ def _row(backend, name, kind, mode, p, device, checks) -> dict:
         row["error"] = f"{type(exc).__name__}: {exc}"[:300]
         return row
     flops, nbytes = work(shape, kind, mode, dtype.itemsize, backend)
+    if device.type != "cuda":
+        row["reps"] = p.cpu_reps
     row.update(ms=med, ms_p20=lo, ms_p80=hi, TFLOPs=flops / med / 1e9, TBps=nbytes / med / 1e9,
                GFLOP=flops / 1e9, MB=nbytes / 1e6,
                floor_ms=max(nbytes / CEILINGS["hbm_TBps"] / 1e9, flops / CEILINGS["bf16_TFLOPs"] / 1e9))

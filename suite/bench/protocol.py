@@ -12,8 +12,10 @@
       check_tokens: 512                    # correctness slice: T' = min(T, check_tokens), B' = 1, H' <= 2
       cpu_shapes: [B1_T64_H2_D16]          # tiny shapes timed with a wall clock on CPU
       cpu_backends: [chunked, triton]
-      cpu_reps: 5
+      cpu_reps: 5                          # CPU kernel timings: median and p20-p80 of these reps
       cpu_dtype: float32
+      train_steps: 5                       # training-step benchmark: timed steps per variant
+      train_warmup: 1                      #   after this many untimed ones
 
 Loaded with `suite.tiers.load_section(tier, "bench", BenchProtocol)`; without a tier the
 defaults below are the protocol.
@@ -48,6 +50,8 @@ class BenchProtocol:
     cpu_backends: list[str] = ("chunked", "triton")
     cpu_reps: int = 5
     cpu_dtype: Literal["float32", "float16"] = "float32"  # bf16 tl.dot is wrong in the interpreter
+    train_steps: int = 5
+    train_warmup: int = 1
 
     def dtype_for(self, device_type: str) -> str:
         return self.dtype if device_type == "cuda" else self.cpu_dtype

@@ -1,7 +1,11 @@
 """Write kernel-benchmark rows as `kernels.json` (with provenance) and a `kernels.md` table.
 
     from suite.bench.report import write_results
-    json_path, md_path = write_results(rows, protocol, device, Path("results/bench/h200"))
+    json_path, md_path = write_results(rows, protocol, device, Path("results/bench/h200"),
+                                       backends={"triton": "timed", "fla": "not installed"})
+
+`x SDPA` is a row's median over causal SDPA's median at the same shape and mode (below 1: faster
+than softmax attention); `backends` records which requested backends ran and why the others did not.
 """
 
 from __future__ import annotations
@@ -25,20 +29,29 @@ def _errs(row) -> str:
     return f"{worst:.1e}" + ("" if ck["passed"] else " FAIL")
 
 
-def markdown(rows: list[dict], device_name: str) -> str:
+def sdpa_ratio(row: dict, rows: list[dict]) -> float | None:
+    """row's median ms / SDPA's median ms at the same shape and mode (None without both)."""
+    ref = [r["ms"] for r in rows if r["backend"] == "sdpa" and r["shape"] == row["shape"]
+           and r["mode"] == row["mode"] and "ms" in r]
+    return row["ms"] / ref[0] if ref and "ms" in row and ref[0] > 0 else None
+
+
+def markdown(rows: list[dict], device_name: str, backends: dict[str, str] | None = None) -> str:
     head = (f"# Kernel benchmark on {device_name}\n\n"
             f"Medians of `triton.testing.do_bench` (CUDA events, L2 flushed) on GPU, wall clock on "
             f"CPU. Rates against the compulsory work; floor = max(bytes / {CEILINGS['hbm_TBps']} TB/s, "
             f"FLOPs / {CEILINGS['bf16_TFLOPs']:.0f} TFLOP/s). `check` = worst relative RMS error "
             f"(output and gradients) against the fp64 reference on a slice; a failing backend gets "
-            f"no time.\n\n")
-    lines = ["| shape | kind | backend | mode | ms | p20-p80 | TFLOP/s | TB/s | x floor | check |",
-             "|---|---|---|---|---|---|---|---|---|---|"]
+            f"no time. `x SDPA` = median / causal SDPA's median at the same shape and mode.\n\n")
+    if backends:
+        head += "Backends: " + "; ".join(f"`{b}` {s}" for b, s in backends.items()) + ".\n\n"
+    lines = ["| shape | kind | backend | mode | ms | p20-p80 | x SDPA | TFLOP/s | TB/s | x floor | check |",
+             "|---|---|---|---|---|---|---|---|---|---|---|"]
     for r in rows:
         spread = f"{_fmt(r.get('ms_p20'), '.3f')}-{_fmt(r.get('ms_p80'), '.3f')}" if "ms" in r else "-"
         lines.append(
             f"| {r['shape']} | {r['kind']} | {r['backend']} | {r['mode']} | {_fmt(r.get('ms'), '.3f')} | "
-            f"{spread} | {_fmt(r.get('TFLOPs'), '.1f')} | {_fmt(r.get('TBps'), '.2f')} | "
+            f"{spread} | {_fmt(sdpa_ratio(r, rows), '.2f')} | {_fmt(r.get('TFLOPs'), '.1f')} | {_fmt(r.get('TBps'), '.2f')} | "
             f"{_fmt(r.get('x_floor'), '.1f')} | {_errs(r)}{' ' + r['error'] if 'error' in r else ''} |")
     return head + "\n".join(lines) + "\n" + speedups(rows)
 
@@ -55,11 +68,15 @@ def speedups(rows: list[dict]) -> str:
     return "\n## triton vs fla (fla ms / triton ms)\n\n| shape | kind | mode | speed-up |\n|---|---|---|---|\n" + "\n".join(out) + "\n"
 
 
-def write_results(rows, protocol, device, out_dir: Path) -> tuple[Path, Path]:
+def write_results(rows, protocol, device, out_dir: Path,
+                  backends: dict[str, str] | None = None) -> tuple[Path, Path]:
     from suite.provenance import device_info
 
     prov = provenance(device=device, protocol=dataclasses.asdict(protocol), ceilings=CEILINGS)
-    json_path = write_json_atomic(out_dir / "kernels.json", {"rows": rows, "provenance": prov})
+    data = {"rows": rows, "provenance": prov}
+    if backends is not None:
+        data["backends"] = backends
+    json_path = write_json_atomic(out_dir / "kernels.json", data)
     name = device_info(device).get("name", str(device))
-    md_path = write_text_atomic(out_dir / "kernels.md", markdown(rows, name))
+    md_path = write_text_atomic(out_dir / "kernels.md", markdown(rows, name, backends))
     return json_path, md_path

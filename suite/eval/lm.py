@@ -1,7 +1,8 @@
 """lm-eval adapter: a trained decay-suite model as an lm-eval `TemplateLM` named `decay-suite`.
 
-Built from a run directory (`DecaySuiteLM(run_dir="results/runs/tiny/gla/0")`, through
-`suite.runs.load_run`) or from parts (`DecaySuiteLM(model=m, tokenizer=tok, max_length=L)`).
+Built from a run directory (`DecaySuiteLM(run_dir="results/runs/tiny/gla/0",
+ckpt="results/ckpt/tiny/gla/0")` through `suite.runs.load_run`; ckpt defaults to run_dir/ckpt) or
+from parts (`DecaySuiteLM(model=m, tokenizer=tok, max_length=L)`).
 The model is any module with `forward(input_ids [B,T], state=None, return_state=False)` returning
 logits [B,T,V] (and the new recurrent state when `return_state`).
 
@@ -41,13 +42,13 @@ def find_eot(tokenizer) -> int:
 @register_model("decay-suite")
 class DecaySuiteLM(TemplateLM):
     def __init__(self, run_dir=None, model=None, tokenizer=None, max_length=None,
-                 batch_size=16, device="cpu", max_gen_toks=256, **_):
+                 batch_size=16, device="cpu", max_gen_toks=256, ckpt=None, **_):
         super().__init__()
         device = device or "cpu"  # lm-eval passes None for options the caller left out
         if run_dir is not None:
             from suite.runs import load_run
 
-            run = load_run(run_dir, device=device)
+            run = load_run(run_dir, device=device, ckpt=ckpt)
             model, tokenizer = run.model, run.tokenizer
             max_length = max_length or run.seq_len
         if model is None or tokenizer is None or max_length is None:

@@ -1,6 +1,10 @@
 """`suite eval RUN_DIR`: evaluate a trained run; writes RUN_DIR/eval.json and decay_stats.json.
 
-    suite eval results/runs/tiny/gla/0 [--tasks piqa hellaswag] [--limit 100] [--no-recall]
+    suite eval results/runs/tiny/gla/0 [--ckpt results/ckpt/tiny/gla/0] [--tasks piqa hellaswag]
+               [--limit 100] [--no-recall]
+
+The weights come from <ckpt>/model.pt (default RUN_DIR/ckpt; the pipeline keeps checkpoints under
+results/ckpt/ so that the result tree holds no cached file).
 
 The protocol is the `eval:` section of the run's tier (`suite.eval.protocol.EvalProtocol`);
 `--tasks`, `--limit` and `--batch-size` override it. Parts, all offline:
@@ -77,12 +81,12 @@ def eval_backend(run_dir, device: str, backend: str | None) -> str | None:
     return None if recorded in (None, *available_backends(device)) else default_backend(device)
 
 
-def load_for_eval(run_dir, device: str, backend: str | None):
+def load_for_eval(run_dir, device: str, backend: str | None, ckpt=None):
     """The run, its tier's protocol and the held-out test text path."""
     from suite.eval.protocol import EvalProtocol
     from suite.runs import load_run
 
-    run = load_run(run_dir, device=device, backend=eval_backend(run_dir, device, backend))
+    run = load_run(run_dir, device=device, backend=eval_backend(run_dir, device, backend), ckpt=ckpt)
     proto = load_section(run.config["tier"], "eval", EvalProtocol)
     test_txt = Path(run.data_dir) / "test.txt"
     if not test_txt.is_file():
@@ -91,8 +95,9 @@ def load_for_eval(run_dir, device: str, backend: str | None):
 
 
 def evaluate(run_dir, tasks=None, limit=None, batch_size=None, recall=True, eval_data=None,
-             device="cpu", backend=None) -> dict:
-    """Evaluate `run_dir`; returns {"eval": ..., "decay_stats": ...} (not yet written)."""
+             device="cpu", backend=None, ckpt=None) -> dict:
+    """Evaluate `run_dir` (weights from `ckpt`, default run_dir/ckpt); returns {"eval": ...,
+    "decay_stats": ...} (not yet written)."""
     import torch
 
     from suite.data.shards import open_shard
@@ -103,7 +108,7 @@ def evaluate(run_dir, tasks=None, limit=None, batch_size=None, recall=True, eval
     from suite.eval.recall import run_recall
 
     torch.set_flush_denormal(True)  # subnormals from strong decays slow CPU kernels several-fold
-    run, proto, test_txt = load_for_eval(run_dir, device, backend)
+    run, proto, test_txt = load_for_eval(run_dir, device, backend, ckpt)
     tasks, limit = tasks or proto.tasks, limit if limit is not None else proto.limit
     tm, bs = task_manager(eval_data, str(test_txt.resolve())), batch_size or proto.batch_size
     check_tasks(tm, tasks)
@@ -131,6 +136,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--batch-size", type=int, default=None)
     parser.add_argument("--no-recall", action="store_true", help="skip the recall probe")
     parser.add_argument("--eval-data", default=None, help="evaluation data (default tasks/data)")
+    parser.add_argument("--ckpt", default=None, help="checkpoint folder (default <run_dir>/ckpt)")
     parser.add_argument("--device", default="cpu")
     parser.add_argument("--backend", default=None,
                         help="kernel backend (default: the run's when it runs on --device)")
@@ -139,7 +145,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     start = time.perf_counter()
     res = evaluate(args.run_dir, args.tasks, args.limit, args.batch_size, not args.no_recall,
-                   args.eval_data, args.device, args.backend)
+                   args.eval_data, args.device, args.backend, args.ckpt)
     write_json_atomic(Path(args.run_dir) / "eval.json", res["eval"])
     write_json_atomic(Path(args.run_dir) / "decay_stats.json", res["decay_stats"])
     print(f"wrote {args.run_dir}/eval.json and decay_stats.json in {time.perf_counter() - start:.1f} s")

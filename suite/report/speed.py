@@ -1,9 +1,16 @@
-"""The speed table: training throughput per variant and kernel timings from `suite bench`.
+"""The speed tables: training throughput per variant and kernel timings from `suite bench`.
 
 Written by `suite tables` as `speed.md` and `speed.csv` next to the study tables. Timings vary
 from run to run, so these files (and `results/bench/`) are left out of results/CHECKSUMS.sha256.
-Kernel timings: every `*.json` under a bench folder holding a list of flat records under
-"rows", "records" or "results" becomes one table (columns: the union of the records' keys).
+
+* Training throughput of the runs: tokens/s and wall time recorded by `suite train` (one number
+  per seed, with evaluation pauses and start-up).
+* Training-step benchmark (`train.json` of a bench folder): every variant's real training step
+  at the tier's shapes, tokens/s median with the p20-p80 range over timed steps, peak memory.
+* Kernel benchmark (`kernels.json`): per decay kind and backend, forward and forward+backward
+  median ms with p20-p80 and the ratio to causal SDPA (softmax attention) at the same shape.
+* Any other `*.json` under a bench folder holding flat records under "rows", "records" or
+  "results" becomes one generic table (columns: the union of the records' keys).
 """
 
 from __future__ import annotations
@@ -19,6 +26,10 @@ from suite.report.results import summary
 
 DASH = "–"
 FIRST = ("shape", "kind", "backend", "mode", "dtype", "ms", "ms_p20", "ms_p80")
+KERNEL_HEADERS = ["shape", "kind", "backend", "fwd ms", "fwd p20-p80", "fwd x SDPA",
+                  "fwd+bwd ms", "fwd+bwd p20-p80", "fwd+bwd x SDPA"]
+TRAIN_HEADERS = ["Variant", "Kind", "Backend", "Tokens/s (median)", "p20-p80", "Peak memory (MB)",
+                 "Growth (MB)"]
 
 
 def throughput_rows(grid: Grid, runs) -> list[list[str]]:
@@ -33,16 +44,78 @@ def throughput_rows(grid: Grid, runs) -> list[list[str]]:
     return rows
 
 
+def load_bench(bench_dir: Path, name: str) -> dict | None:
+    path = bench_dir / name
+    if not path.is_file():
+        return None
+    data = json.loads(path.read_text())
+    return data if isinstance(data, dict) and isinstance(data.get("rows"), list) else None
+
+
+def train_bench_rows(grid: Grid, data: dict) -> list[list[str]]:
+    """One row per grid variant (the grid's order); "–" for a variant the benchmark lacks."""
+    by_name = {r.get("variant"): r for r in data["rows"] if isinstance(r, dict)}
+    rows = []
+    for name in grid.variants:
+        r = by_name.get(name)
+        if r is None:
+            rows.append([grid.label(name)] + [DASH] * (len(TRAIN_HEADERS) - 1))
+            continue
+        growth = r.get("memory_growth_mb")
+        rows.append([grid.label(name), r.get("kind", DASH), r.get("backend", DASH),
+                     f"{r['tokens_per_s']:,.0f}",
+                     f"{r['tokens_per_s_p20']:,.0f}-{r['tokens_per_s_p80']:,.0f}",
+                     f"{r['peak_memory_mb']:,.0f}", DASH if growth is None else f"{growth:,.0f}"])
+    return rows
+
+
+def _ms(x: float) -> str:
+    return f"{x:.3g}" if x < 100 else f"{x:,.0f}"
+
+
+def kernel_rows(data: dict) -> list[list[str]]:
+    """Per (shape, kind, backend): forward and forward+backward median ms, p20-p80, x SDPA."""
+    recs = [r for r in data["rows"] if isinstance(r, dict) and "shape" in r]
+    sdpa = {(r["shape"], r["mode"]): r["ms"] for r in recs if r.get("backend") == "sdpa" and "ms" in r}
+    keys: list[tuple[str, str, str]] = []
+    cells: dict[tuple, dict[str, dict]] = {}
+    for r in recs:
+        key = (r["shape"], r["kind"], r["backend"])
+        if key not in cells:
+            keys.append(key)
+            cells[key] = {}
+        cells[key][r["mode"]] = r
+    out = []
+    for key in keys:
+        row = list(key)
+        for mode in ("fwd", "fwdbwd"):
+            r = cells[key].get(mode)
+            if r is None:
+                row += [DASH] * 3
+            elif "ms" not in r:
+                row += ["no time (" + ("failed its check" if not r.get("check", {}).get("passed", True)
+                                       else "error") + ")", DASH, DASH]
+            else:
+                ref = sdpa.get((key[0], mode))
+                row += [_ms(r["ms"]), f"{_ms(r['ms_p20'])}-{_ms(r['ms_p80'])}",
+                        DASH if not ref else f"{r['ms'] / ref:.2f}"]
+        out.append(row)
+    return out
+
+
 def bench_tables(bench_dirs: list[Path]) -> list[tuple[str, list[str], list[list[str]]]]:
+    """Generic tables of the bench JSON files other than train.json and kernels.json."""
     tables = []
     for d in bench_dirs:
         for path in sorted(d.glob("**/*.json")) if d.is_dir() else []:
+            if path.parent == d and path.name in ("train.json", "kernels.json"):
+                continue
             records = _records(json.loads(path.read_text()))
             if records:
                 present = {k for r in records for k in r}
                 keys = [k for k in FIRST if k in present] + sorted(present - set(FIRST))
                 rows = [[_fmt(r.get(k)) for k in keys] for r in records]
-                tables.append((f"Kernel benchmark: {path}", keys, rows))
+                tables.append((f"Benchmark: {path}", keys, rows))
     return tables
 
 
@@ -60,13 +133,54 @@ def _fmt(v: Any) -> str:
     return f"{v:.4g}" if isinstance(v, float) else str(v)
 
 
-def write_speed(grid: Grid, runs, out: Path, bench_dirs: list[Path]) -> list[Path]:
+def _device(data: dict) -> str:
+    dev = (data.get("provenance") or {}).get("device") or {}
+    return dev.get("name") or dev.get("type") or "?"
+
+
+def speed_markdown(grid: Grid, runs, bench_dirs: list[Path]) -> str:
     headers = ["Variant", "Seeds", "Params", "Train tokens/s", "Train wall time (s)"]
-    rows = throughput_rows(grid, runs)
-    text = markdown_table(f"Training throughput ({grid.tier} tier)", headers, rows)
+    text = markdown_table(f"Training throughput of the runs ({grid.tier} tier, suite train)",
+                          headers, throughput_rows(grid, runs))
+    for d in bench_dirs:
+        train = load_bench(d, "train.json")
+        if train:
+            steps = train["rows"][0].get("steps", "?") if train["rows"] else "?"
+            text += "\n" + markdown_table(
+                f"Training-step benchmark ({d}/train.json, {_device(train)}; {steps} timed steps per "
+                f"variant, peak memory and its growth over the process's resident size)",
+                TRAIN_HEADERS, train_bench_rows(grid, train))
+        kernels = load_bench(d, "kernels.json")
+        if kernels:
+            text += "\n" + markdown_table(
+                f"Kernel benchmark ({d}/kernels.json, {_device(kernels)}; median and p20-p80 ms; "
+                f"x SDPA = median / causal SDPA's)", KERNEL_HEADERS, kernel_rows(kernels))
+            skipped = {b: s for b, s in (kernels.get("backends") or {}).items() if s != "timed"}
+            if skipped:
+                text += "\n" + "".join(f"`{b}`: {s}.\n" for b, s in skipped.items())
     for title, keys, brows in bench_tables(bench_dirs):
         text += "\n" + markdown_table(title, keys, brows)
-    csv = "\n".join([",".join(["variant", "seeds", "n_params", "tokens_per_s", "wall_time_s"])]
-                    + [",".join([n, *(c if c != DASH else "" for c in r[1:])])
-                       for n, r in zip(grid.variants, rows)]) + "\n"
-    return [write_text_atomic(out / "speed.md", text), write_text_atomic(out / "speed.csv", csv)]
+    return text
+
+
+def speed_csv(grid: Grid, runs, bench_dirs: list[Path]) -> str:
+    bench = {}
+    for d in bench_dirs:
+        data = load_bench(d, "train.json")
+        for r in (data or {"rows": []})["rows"]:
+            if isinstance(r, dict) and "variant" in r:
+                bench[r["variant"]] = r
+    head = ["variant", "seeds", "n_params", "tokens_per_s", "wall_time_s", "bench_tokens_per_s",
+            "bench_tokens_per_s_p20", "bench_tokens_per_s_p80", "bench_peak_memory_mb"]
+    lines = [",".join(head)]
+    for name, r in zip(grid.variants, throughput_rows(grid, runs)):
+        b = bench.get(name, {})
+        extra = [b.get(k) for k in ("tokens_per_s", "tokens_per_s_p20", "tokens_per_s_p80", "peak_memory_mb")]
+        lines.append(",".join([name, *(c if c != DASH else "" for c in r[1:]),
+                               *("" if x is None else f"{x:.1f}" for x in extra)]))
+    return "\n".join(lines) + "\n"
+
+
+def write_speed(grid: Grid, runs, out: Path, bench_dirs: list[Path]) -> list[Path]:
+    return [write_text_atomic(out / "speed.md", speed_markdown(grid, runs, bench_dirs)),
+            write_text_atomic(out / "speed.csv", speed_csv(grid, runs, bench_dirs))]

@@ -30,28 +30,30 @@ from suite.training.steps import evaluate, train_step
 
 def train(variant: str, tier: str, seed: int, out: Path, data_dir: Path, backend: str | None = None,
           device: str | None = None, fsdp: bool = False, stop_after: int | None = None,
-          overrides: dict | None = None) -> dict | None:
-    """Train (or resume) one run; `overrides` changes train-config fields (recorded in the identity)."""
+          overrides: dict | None = None, ckpt_dir: Path | None = None) -> dict | None:
+    """Train (or resume) one run; `overrides` changes train-config fields (recorded in the identity);
+    checkpoints go to `ckpt_dir` (default out/ckpt)."""
+    ckpt = Path(ckpt_dir) if ckpt_dir is not None else out / "ckpt"
     ctx = setup(device)
     try:
         spec = resolve(variant, tier, seed, Path(data_dir), backend, ctx.device, overrides)
         if spec.train.threads and ctx.device.type == "cpu":
             torch.set_num_threads(spec.train.threads)
         rundir.check_config(out, spec)
-        state = _load_state(out, spec)
+        state = _load_state(ckpt, spec)
         model, opt = _build(spec, ctx, fsdp)
         if state is not None:
             load_full_state(model, opt, state["model"], state["optim"], ctx)
             rundir.set_rng_state(state["rng"])
         if ctx.main:
-            rundir.write_config(out, spec)
-        return _loop(spec, ctx, model, opt, out, state, fsdp, stop_after)
+            rundir.write_config(out, spec, ckpt)
+        return _loop(spec, ctx, model, opt, out, ckpt, state, fsdp, stop_after)
     finally:
         teardown(ctx)
 
 
-def _load_state(out: Path, spec: RunSpec) -> dict | None:
-    last = out / "ckpt" / "last.pt"
+def _load_state(ckpt: Path, spec: RunSpec) -> dict | None:
+    last = ckpt / "last.pt"
     return load_checkpoint(last, spec.identity) if last.is_file() else None
 
 
@@ -67,7 +69,8 @@ def _build(spec: RunSpec, ctx, fsdp: bool):
     return model, opt
 
 
-def _loop(spec: RunSpec, ctx, model, opt, out: Path, state: dict | None, fsdp: bool, stop_after) -> dict | None:
+def _loop(spec: RunSpec, ctx, model, opt, out: Path, ckpt: Path, state: dict | None, fsdp: bool,
+          stop_after) -> dict | None:
     t, T = spec.train, spec.data.seq_len
     shard = open_shard(spec.data_dir, "train")
     windows = eval_windows(open_shard(spec.data_dir, "val"), T, t.eval_tokens)
@@ -99,18 +102,18 @@ def _loop(spec: RunSpec, ctx, model, opt, out: Path, state: dict | None, fsdp: b
         bar.set_postfix(loss=f"{loss:.3f}", tok_s=f"{(done - start) * t.batch_size * T / max(elapsed - wall_before, 1e-9):.0f}",
                         refresh=False)
         if done % t.ckpt_interval == 0 or done == t.steps:
-            _checkpoint(out, spec, ctx, model, opt, done, lr, hist, elapsed)
+            _checkpoint(ckpt, spec, ctx, model, opt, done, lr, hist, elapsed)
         if stop_after is not None and done >= stop_after:
             return None
     bar.close()
     wall = wall_before + time.perf_counter() - t0
-    return rundir.finish(out, spec, ctx, model, opt, hist, wall, fsdp)
+    return rundir.finish(out, spec, ctx, model, opt, hist, wall, fsdp, ckpt)
 
 
-def _checkpoint(out: Path, spec: RunSpec, ctx, model, opt, done: int, lr: float, hist: dict, wall: float) -> None:
+def _checkpoint(ckpt: Path, spec: RunSpec, ctx, model, opt, done: int, lr: float, hist: dict, wall: float) -> None:
     msd, osd = full_state(model, opt, ctx)
     if ctx.main:
-        save_checkpoint(out / "ckpt" / "last.pt", {
+        save_checkpoint(ckpt / "last.pt", {
             "identity": spec.identity, "step": done, "model": msd, "optim": osd,
             "scheduler": {"step": done, "last_lr": lr}, "rng": rundir.rng_state(),
             "history": hist, "wall_time_s": wall,

@@ -1,8 +1,8 @@
 """Run-directory files: config.json, curve.csv, metrics.json, ckpt/model.pt; RNG state capture.
 
     check_config(out, spec)      # SuiteError if out/config.json belongs to another run
-    write_config(out, spec)
-    finish(out, spec, ctx, model, opt, history, wall, fsdp) -> metrics dict
+    write_config(out, spec, ckpt)                     # ckpt: checkpoint folder (default out/ckpt)
+    finish(out, spec, ctx, model, opt, history, wall, fsdp, ckpt) -> metrics dict
 
 Every file is written atomically. metrics.json holds the contract keys; its only volatile fields
 are `wall_time_s`, `tokens_per_s` (VOLATILE_KEYS) and provenance.run, so two runs of the same
@@ -47,10 +47,12 @@ def check_config(out: Path, spec) -> None:
                    {"data_sha256": (found.get("data") or {}).get("sha256")}, spec.identity, str(path))
 
 
-def write_config(out: Path, spec) -> None:
-    """config.json, and removal of temp files a killed writer left behind (.NAME.XXXX.tmp)."""
+def write_config(out: Path, spec, ckpt: Path | None = None) -> None:
+    """config.json, and removal of temp files a killed writer left behind (.NAME.XXXX.tmp) in the
+    run directory and the checkpoint folder (`ckpt`, default out/ckpt)."""
     write_json_atomic(out / "config.json", config_of(spec))
-    for tmp in list(out.glob(".*.tmp")) + list((out / "ckpt").glob(".*.tmp")):
+    ckpt = out / "ckpt" if ckpt is None else ckpt
+    for tmp in list(out.glob(".*.tmp")) + list(ckpt.glob(".*.tmp")):
         tmp.unlink(missing_ok=True)
 
 
@@ -83,14 +85,16 @@ def comparable(metrics: dict) -> dict:
     return out
 
 
-def finish(out: Path, spec, ctx, model, opt, hist: dict, wall: float, fsdp: bool) -> dict | None:
-    """Write final weights, curve.csv and metrics.json (rank 0); return the metrics."""
+def finish(out: Path, spec, ctx, model, opt, hist: dict, wall: float, fsdp: bool,
+           ckpt: Path | None = None) -> dict | None:
+    """Write final weights (to `ckpt`, default out/ckpt), curve.csv and metrics.json (rank 0);
+    return the metrics."""
     from suite.model import count_params
 
     msd, _ = full_state(model, opt, ctx)
     if not ctx.main:
         return None
-    save_checkpoint(out / "ckpt" / "model.pt", {"identity": spec.identity, "model": msd,
+    save_checkpoint((out / "ckpt" if ckpt is None else ckpt) / "model.pt", {"identity": spec.identity, "model": msd,
                                                 "config": to_mapping(spec.model)})
     write_text_atomic(out / "curve.csv", curve_text(hist["curve"]))
     t, val, losses = spec.train, hist["val"], hist["loss"]

@@ -7,7 +7,7 @@ fp32/fp16/bf16 inputs with fp32 log-decay. Layout of the package:
 
     common.py    device helpers: loads, gates, decay masks, vector-decay hierarchy
     fwd.py       forward kernel (state on chip, one sweep per (V-block, b, h))
-    bwd.py       backward kernel (state gradient on chip, one reverse sweep per (b, h))
+    bwd.py       backward: state-gradient sweep + chunk-parallel dq, dk, dv, pair-term dg
     tuning.py    launch configs, autotuning, `pinned(cfg)` for per-config conformance checks
     autograd.py  torch.autograd.Function and the backend entry point
     resources.py compile for Hopper without a GPU; ptxas registers / spills / shared memory

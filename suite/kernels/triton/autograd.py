@@ -5,11 +5,14 @@
 
 Shapes as `suite.kernels` (q, k [B,T,H,K]; v [B,T,H,V]; log_decay None / [H] / [B,T,H] /
 [B,T,H,K] fp32). The forward saves the state entering each chunk (q's dtype) when a gradient is
-needed; the backward is one reverse sweep (bwd.py). Gradients: q, k, v in their dtype, log-decay
-fp32 ([H] for static: summed over B and T), initial_state in its dtype.
+needed; the backward is a reverse state-gradient sweep and a chunk-parallel pass (bwd.py).
+Gradients: q, k, v in their dtype, log-decay fp32 ([H] for static: the kernel's per-row gradient
+summed over B and T), initial_state fp32.
 """
 
 from __future__ import annotations
+
+import os
 
 import torch
 
@@ -18,9 +21,15 @@ from suite.kernels.triton import tuning
 from suite.kernels.triton.bwd import launch_bwd
 from suite.kernels.triton.fwd import launch_fwd
 
-# dtype of the per-chunk states saved for the backward (None: q's dtype). fp32 states were tried
-# for dg precision and gave no gain in the interpreter (fp16 static dg 4.1e-3 -> 4.5e-3).
-STATES_DTYPE = None
+# dtype of the per-chunk states and state gradients kept for the backward (None: q's dtype);
+# `SUITE_TRITON_STATES=fp32` keeps them in fp32 (a precision experiment; twice the bytes). The
+# static kind always keeps fp32: its [H] gradient sums the pair terms of every row, and bf16
+# states put it at 1.2e-2 rel. RMS on the H200 (T=500, weak decay) against the 5e-3 gate.
+STATES_DTYPE = torch.float32 if os.environ.get("SUITE_TRITON_STATES") == "fp32" else None
+
+
+def _states_dtype(kind, q):
+    return torch.float32 if kind == "static" else (STATES_DTYPE or q.dtype)
 KIND_ID = {"none": 0, "static": 1, "scalar": 2, "vector": 3}
 
 
@@ -45,7 +54,7 @@ def run_forward(q, k, v, g, h0, scale, kind, *, save, store_ht):
 
     def launch(cfg):
         nt = -(-T // cfg["BT"])
-        states = q.new_empty(B, H, nt, K, V, dtype=STATES_DTYPE or q.dtype) if save else None
+        states = q.new_empty(B, H, nt, K, V, dtype=_states_dtype(kind, q)) if save else None
         out = {"o": o, "ht": ht, "states": states}
         launch_fwd(q, k, v, g, h0, scale, KIND_ID[kind], save=save, store_ht=store_ht, cfg=cfg, out=out)
         return out
@@ -71,33 +80,12 @@ def run_backward(saved, do, dht, scale, kind, bt):
     out = {
         "dq": torch.empty_like(q), "dk": torch.empty_like(saved["k"]), "dv": torch.empty_like(v),
         "dg": g_rows, "dh0": q.new_empty(saved["h0_shape"], dtype=torch.float32) if saved["has_h0"] else None,
+        "dstates": torch.empty_like(saved["states"]),
     }
     cfg = tuning.choose(_key("bwd", family, q, v) + (bt,), cands,
                         lambda c: launch_bwd(saved, do, dht, scale, KIND_ID[kind], cfg=c, out=out), q.device)
     launch_bwd(saved, do, dht, scale, KIND_ID[kind], cfg=cfg, out=out)
     return out
-
-
-def _static_dg(q, k, v, g, h0, do, dht, scale):
-    """Static-decay gradient [H] through the torch `chunked` form, which sums exact pair terms.
-
-    The kernel's per-position identity dg_t = sum_{s>=t}(q_s.dq_s - k_s.dk_s) is accurate per
-    position, but a static decay sums it over every position of a head, where terms of order 1
-    cancel to a true value near 1e-4 (fp32 rel. error 0.49, bf16 0.27 on the H200). Until the
-    kernel accumulates pair terms itself (NOTES.md), this exact path computes the [H] gradient.
-    """
-    from suite.kernels.chunked import attend_chunked
-
-    with torch.enable_grad():
-        gg = g.detach().requires_grad_(True)
-        o, ht = attend_chunked(
-            q.detach().float(), k.detach().float(), v.detach().float(), gg, kind="static",
-            scale=scale, initial_state=None if h0 is None else h0.detach(),
-            output_final_state=dht is not None,
-        )
-        loss = (o * do.float()).sum() + ((ht * dht).sum() if dht is not None else 0.0)
-        (dg,) = torch.autograd.grad(loss, gg)
-    return dg
 
 
 class TritonAttend(torch.autograd.Function):
@@ -106,21 +94,21 @@ class TritonAttend(torch.autograd.Function):
         save = any(ctx.needs_input_grad[:5])  # states are kept only when a gradient is needed
         o, ht, states, bt = run_forward(q, k, v, g, h0, scale, kind, save=save,
                                         store_ht=output_final_state)
-        ctx.save_for_backward(q, k, v, g, states, ht, h0 if kind == "static" else None)
-        ctx.meta = (scale, kind, bt, h0 is not None, None if h0 is None else h0.shape)
+        ctx.save_for_backward(q, k, v, g, states)
+        ctx.meta = (scale, kind, bt, h0 is not None, None if h0 is None else h0.shape, ht is not None)
         return o, ht
 
     @staticmethod
     def backward(ctx, do, dht):
-        q, k, v, g, states, ht, h0 = ctx.saved_tensors
-        scale, kind, bt, has_h0, h0_shape = ctx.meta
-        saved = {"q": q, "k": k, "v": v, "g": g, "states": states, "ht": ht, "has_h0": has_h0,
+        q, k, v, g, states = ctx.saved_tensors
+        scale, kind, bt, has_h0, h0_shape, has_ht = ctx.meta
+        saved = {"q": q, "k": k, "v": v, "g": g, "states": states, "has_h0": has_h0,
                  "h0_shape": h0_shape, "ieee": q.dtype == torch.float32}
-        dht = None if (dht is None or ht is None) else dht.float().contiguous()
+        dht = None if (dht is None or not has_ht) else dht.float().contiguous()
         out = run_backward(saved, do.contiguous(), dht, scale, kind, bt)
         dg = out["dg"]
-        if kind == "static" and ctx.needs_input_grad[3]:
-            dg = _static_dg(q, k, v, g, h0, do, dht, scale)  # [H]
+        if kind == "static" and dg is not None:
+            dg = dg.sum((0, 1))  # [B, T, H] per-row gradients -> [H]
         return out["dq"], out["dk"], out["dv"], dg, out["dh0"], None, None, None
 
 

@@ -48,11 +48,12 @@ def store_tile(ptr, val, R, C, STRIDE, r0, c0, BR: tl.constexpr, BC: tl.constexp
 
 @triton.jit
 def load_gate(g, i_b, i_h, r0, t, mt, T, H: tl.constexpr, K: tl.constexpr, BT: tl.constexpr,
-              BK: tl.constexpr, KIND: tl.constexpr):
-    """Log2-decay of the chunk's rows: [BT] (kinds 0-2) or [BT, BK] (vector); 0 on masked rows."""
+              BK: tl.constexpr, KIND: tl.constexpr, c0):
+    """Log2-decay of the chunk's rows: [BT] (kinds 0-2) or [BT, BK] (vector: channels c0..c0+BK);
+    0 on masked rows."""
     if KIND == 3:  # vector [B, T, H, K]
         base = (i_b.to(tl.int64) * T * H + i_h) * K
-        gr = load_tile(g + base, T, K, H * K, r0, 0, BT, BK).to(tl.float32)
+        gr = load_tile(g + base, T, K, H * K, r0, c0, BT, BK).to(tl.float32)
     elif KIND == 2:  # scalar [B, T, H]
         offs = (i_b.to(tl.int64) * T + t.to(tl.int64)) * H + i_h
         gr = tl.load(g + offs, mask=mt, other=0.0).to(tl.float32)
@@ -121,11 +122,13 @@ def dot_hilo(a, b, DT: tl.constexpr, IEEE: tl.constexpr):
 @triton.jit
 def vector_grads(q, k, gr, dP, DT: tl.constexpr, BT: tl.constexpr, BK: tl.constexpr,
                  LEVELS: tl.constexpr, IEEE: tl.constexpr):
-    """Intra-chunk dq, dk [BT, BK] fp32 from dP = dL/dA (lower triangle incl. diagonal)."""
+    """Intra-chunk dq, dk [BT, BK] fp32 from dP = dL/dA (lower triangle incl. diagonal), without
+    the diagonal pairs (i == j), and dP's diagonal [BT]: the full gradients are dq + diag * k and
+    dk + diag * q. The diagonal pairs carry no decay, so the gate gradient leaves them out."""
     r = tl.arange(0, BT)
     dP_diag = tl.sum(tl.where(r[:, None] == r[None, :], dP, 0.0), 1)  # [BT]
-    dq = dP_diag[:, None] * k
-    dk = dP_diag[:, None] * q
+    dq = tl.zeros([BT, BK], tl.float32)
+    dk = tl.zeros([BT, BK], tl.float32)
     for lvl in tl.static_range(LEVELS):
         fq, fk = level_factors(gr, lvl, BT, BK)
         dPs = tl.where(level_mask(lvl, BT), dP, 0.0).to(DT)
@@ -134,4 +137,4 @@ def vector_grads(q, k, gr, dP, DT: tl.constexpr, BT: tl.constexpr, BK: tl.conste
         # (interpreter, fp16, T=200, D=64: vector dg rel-RMS 1.8e-3 -> 6.2e-4).
         dq += dot_hilo(dPs, k * fk, DT, IEEE) * fq
         dk += dot_hilo(tl.trans(dPs), q * fq, DT, IEEE) * fk
-    return dq, dk
+    return dq, dk, dP_diag

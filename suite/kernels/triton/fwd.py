@@ -100,7 +100,7 @@ def fwd_kernel(q, k, v, g, h0, o, ht, states, scale, T, NT,
         b_q = load_tile(q_b, T, K, H * K, n * BT, 0, BT, BK)  # [BT, BK]
         b_k = load_tile(k_b, T, K, H * K, n * BT, 0, BT, BK)  # [BT, BK]
         b_v = load_tile(v_b, T, V, H * V, n * BT, c_v, BT, BV)  # [BT, BV]
-        gr = load_gate(g, i_b, i_h, n * BT, t, mt, T, H, K, BT, BK, KIND)
+        gr = load_gate(g, i_b, i_h, n * BT, t, mt, T, H, K, BT, BK, KIND, 0)
         G, L, R = chunk_decay(gr, KIND)
         if SAVE:  # state entering chunk n, for the backward sweep
             st_b = (i_bh.to(tl.int64) * NT + n) * K * V

@@ -1,6 +1,6 @@
 """Resource report of the Triton kernels for Hopper, compiled here without a GPU.
 
-Compiles fwd_kernel / bwd_kernel for `GPUTarget("cuda", 90, 32)` with the given constexprs and
+Compiles fwd_kernel / bwd_chunk_kernel / bwd_dh_kernel for `GPUTarget("cuda", 90, 32)` with the given constexprs and
 runs the `ptxas -v` bundled with Triton on the PTX: shared memory, registers and spill bytes per
 config, and whether wgmma was used. No device time; Triton's version here may differ from the
 GPU machine's (numbers are leads, checked against measured times).
@@ -21,29 +21,36 @@ import triton
 from triton.backends.compiler import GPUTarget
 from triton.compiler import ASTSource
 
-from suite.kernels.triton.bwd import bwd_kernel
+from suite.kernels.triton.bwd import bwd_chunk_kernel, bwd_dh_kernel
 from suite.kernels.triton.fwd import fwd_kernel
 from suite.kernels.triton.tuning import autotune_configs
 
 _PTR = {"fwd": ("q", "k", "v", "g", "h0", "o", "ht", "states"),
-        "bwd": ("q", "k", "v", "g", "states", "ht", "dht", "do", "dq", "dk", "dv", "dg", "dh0")}
+        "bwd": ("q", "k", "v", "g", "states", "dstates", "do", "dq", "dk", "dv", "dg"),
+        "dh": ("q", "g", "do", "dht", "dstates", "dh0")}
 _F32 = {"g", "h0", "ht", "dht", "dg", "dh0"}
+_FN = {"fwd": fwd_kernel, "bwd": bwd_chunk_kernel, "dh": bwd_dh_kernel}
 
 
 def compile_config(cfg: dict, kind_id: int, K: int, V: int, dt: str = "bf16"):
-    """The compiled kernel of `cfg` (from autotune_configs) for Hopper; pointers 16-byte aligned."""
-    fn = fwd_kernel if cfg["pass"] == "fwd" else bwd_kernel
-    sig = {p: "*fp32" if p in _F32 else f"*{dt}" for p in _PTR[cfg["pass"]]}
+    """The compiled kernel of `cfg` (from autotune_configs; pass "dh": the state-gradient sweep
+    at cfg's BT) for Hopper; pointers 16-byte aligned."""
+    ps = cfg["pass"]
+    sig = {p: "*fp32" if p in _F32 else f"*{dt}" for p in _PTR[ps]}
     sig.update(scale="fp32", T="i32", NT="i32")
     c = {"H": 16, "K": K, "V": V, "BT": cfg["BT"], "BK": triton.next_power_of_2(K), "KIND": kind_id,
-             "LEVELS": cfg["BT"].bit_length() - 1, "IEEE": dt == "fp32", "HAS_H0": True}
-    if cfg["pass"] == "fwd":
-        c.update(BV=min(cfg["BV"], triton.next_power_of_2(V)), STORE_HT=True, SAVE=True)
+         "IEEE": dt == "fp32"}
+    if ps == "fwd":
+        c.update(BV=min(cfg["BV"], triton.next_power_of_2(V)), STORE_HT=True, SAVE=True, HAS_H0=True,
+                 LEVELS=cfg["BT"].bit_length() - 1)
+    elif ps == "bwd":
+        c.update(BV=min(cfg["BV"], triton.next_power_of_2(V)), LEVELS=cfg["BT"].bit_length() - 1)
     else:
-        c.update(BV=triton.next_power_of_2(V), HAS_DHT=True)
+        c.update(BK=min(64, c["BK"]), BV=min(64, triton.next_power_of_2(V)), HAS_DHT=True, HAS_H0=True)
     sig.update({n: "constexpr" for n in c})
     names = list(sig)
-    attrs = {(names.index(p),): [["tt.divisibility", 16]] for p in _PTR[cfg["pass"]]}
+    attrs = {(names.index(p),): [["tt.divisibility", 16]] for p in _PTR[ps]}
+    fn = _FN[ps]
     stages = 1 if dt == "fp32" else cfg["num_stages"]
     return triton.compile(ASTSource(fn, sig, constexprs=c, attrs=attrs), target=GPUTarget("cuda", 90, 32),
                           options={"num_warps": cfg["num_warps"], "num_stages": stages})
@@ -69,7 +76,9 @@ def main() -> None:
     ap.add_argument("--d", type=int, nargs="+", default=[128, 64])
     a = ap.parse_args()
     for d in a.d:
-        for cfg in autotune_configs(d=d):
+        dh = [dict(c, **{"pass": "dh", "name": f"dh-{c['family']}-bt{c['BT']}"})
+              for c in autotune_configs("bwd", d=d) if c["BV"] == 64]
+        for cfg in autotune_configs(d=d) + list({c["name"]: c for c in dh}.values()):
             kind_id = 3 if cfg["family"] == "vector" else 2
             try:
                 r = ptxas_report(compile_config(cfg, kind_id, d, d, a.dtype))

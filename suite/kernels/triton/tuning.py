@@ -2,7 +2,8 @@
 
 Every configuration is a plain dict with a unique `name`, its `pass` ("fwd" or "bwd"), the
 `family` it applies to ("scalar": kinds none/static/scalar; "vector"), the chunk size BT, and
-the launch knobs (BV for the forward, num_warps, num_stages). Miscompiles on Hopper depend on
+the launch knobs (BV: the V-block of the forward / of the backward's chunk pass, num_warps,
+num_stages). Miscompiles on Hopper depend on
 the configuration (kernels-notes §4: #640, #984, #1262), so the conformance suite checks each:
 
     from suite.kernels import triton as tk
@@ -35,28 +36,28 @@ def _fwd(family, BT, BV, w, s, max_d=256):
             "BT": BT, "BV": BV, "num_warps": w, "num_stages": s, "max_d": max_d}
 
 
-def _bwd(family, BT, w, s, max_d=256):
-    return {"name": f"bwd-{family}-bt{BT}-w{w}-s{s}", "pass": "bwd", "family": family,
-            "BT": BT, "num_warps": w, "num_stages": s, "max_d": max_d}
+def _bwd(family, BT, BV, w, s, max_d=256):
+    return {"name": f"bwd-{family}-bt{BT}-bv{BV}-w{w}-s{s}", "pass": "bwd", "family": family,
+            "BT": BT, "BV": BV, "num_warps": w, "num_stages": s, "max_d": max_d}
 
 
-# Chosen from ptxas resource reports (sm_90a): configs that spill little; max_d = the largest
-# max(K, V) a config fits (the backward holds a full K x V state gradient per program).
+# Forward configs chosen from ptxas resource reports (sm_90a): configs that spill little; max_d =
+# the largest max(K, V) a config fits. Backward: BT is the forward's chunk, BV the V-block the
+# chunk-parallel kernel walks (bwd.py); the state-gradient sweep uses 64 x 64 tiles.
 _CONFIGS = [
-    _fwd("scalar", 64, 64, 4, 2), _fwd("scalar", 32, 64, 4, 2), _fwd("scalar", 64, 32, 4, 2),
-    _fwd("scalar", 32, 32, 4, 2), _fwd("scalar", 16, 64, 4, 2),
+    _fwd("scalar", 64, 64, 4, 2), _fwd("scalar", 64, 32, 4, 2), _fwd("scalar", 32, 64, 4, 2),
+    _fwd("scalar", 16, 64, 4, 2),
     _fwd("vector", 16, 128, 8, 2), _fwd("vector", 16, 64, 4, 2), _fwd("vector", 32, 64, 8, 2),
-    _fwd("vector", 32, 64, 4, 2),
-    _bwd("scalar", 64, 4, 2, max_d=64), _bwd("scalar", 64, 8, 2, max_d=64), _bwd("scalar", 32, 8, 2),
-    _bwd("scalar", 32, 4, 2), _bwd("scalar", 16, 8, 2),
-    _bwd("vector", 16, 8, 2), _bwd("vector", 16, 4, 2), _bwd("vector", 32, 8, 2, max_d=64),
-    _bwd("vector", 32, 4, 2, max_d=64),
+    _bwd("scalar", 64, 64, 4, 2), _bwd("scalar", 64, 64, 8, 2), _bwd("scalar", 32, 64, 4, 2),
+    _bwd("scalar", 16, 64, 4, 2),
+    _bwd("vector", 16, 64, 4, 2), _bwd("vector", 16, 32, 4, 2), _bwd("vector", 32, 64, 8, 2),
 ]
 # The chunk size a training step uses when nothing is pinned, by (family, max(K, V) <= 64).
-_TRAIN_BT = {("scalar", True): 64, ("scalar", False): 32, ("vector", True): 32, ("vector", False): 16}
+_TRAIN_BT = {("scalar", True): 64, ("scalar", False): 64, ("vector", True): 32, ("vector", False): 16}
 
 _PINNED: dict[tuple[str, str], dict] = {}
 _CACHE: dict[tuple, dict] = {}
+TIMINGS: dict[tuple, dict[str, float]] = {}  # autotune key -> {config name: ms}, for reports
 
 
 def autotune_configs(pass_: str | None = None, family: str | None = None, d: int | None = None) -> list[dict]:
@@ -148,5 +149,6 @@ def choose(key: tuple, cands: list[dict], launch, device: torch.device) -> dict:
         if not times:
             raise SuiteError(f"no Triton config could run for {key[:6]}")
         best = min(times, key=times.get)
+        TIMINGS[key[:8]] = times
         _CACHE[key] = next(c for c in cands if c["name"] == best)
     return _CACHE[key]

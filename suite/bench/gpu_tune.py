@@ -1,0 +1,61 @@
+"""Autotune report of the Triton backend on a GPU: per-config times and the split of a step.
+
+For each decay family at the named shapes, runs the forward (no grad), the training forward
+(states saved) and the backward through `suite.kernels.attend(backend="triton")` with autotune
+on, then prints every timed config (`tuning.TIMINGS`) and the medians of the three pieces
+(`triton.testing.do_bench`, ms). A development aid for NOTES.md; `suite bench` is the benchmark.
+
+    python -m suite.bench.gpu_tune [--shapes B8_T4096_H16_D128 ...] [--kinds scalar vector]
+"""
+
+from __future__ import annotations
+
+import argparse
+
+import torch
+
+from suite.bench import adapters
+from suite.bench.protocol import parse_shape
+
+
+def split_times(shape: str, kind: str) -> dict[str, float]:
+    """Median ms of forward (no grad), training forward, and backward alone."""
+    from triton.testing import do_bench
+
+    from suite.kernels import attend
+
+    dims = parse_shape(shape)
+    q, k, v, g = adapters.make_inputs(dims, kind, torch.bfloat16, torch.device("cuda"), grad=True)
+    scale = dims["K"] ** -0.5
+
+    def fwd():
+        return attend(q, k, v, g, scale=scale, backend="triton")[0]
+
+    with torch.no_grad():
+        t_fwd = do_bench(fwd, warmup=10, rep=50)
+    t_train_fwd = do_bench(fwd, warmup=10, rep=50)
+    o = fwd()
+    do = torch.randn_like(o)
+    t_bwd = do_bench(lambda: torch.autograd.grad(o, (q, k, v, g), do, retain_graph=True), warmup=10, rep=50)
+    return {"fwd": t_fwd, "train_fwd": t_train_fwd, "bwd": t_bwd}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--shapes", nargs="+", default=["B8_T4096_H16_D128", "B32_T2048_H12_D64"])
+    ap.add_argument("--kinds", nargs="+", default=["scalar", "vector"])
+    a = ap.parse_args()
+    import suite.kernels.triton  # noqa: F401  (registers the backend)
+    from suite.kernels.triton import tuning
+
+    for shape in a.shapes:
+        for kind in a.kinds:
+            t = split_times(shape, kind)
+            print(f"{shape} {kind}: " + ", ".join(f"{n} {ms:.3f} ms" for n, ms in t.items()), flush=True)
+    for key, times in tuning.TIMINGS.items():
+        ranked = sorted(times.items(), key=lambda kv: kv[1])
+        print(key, " ".join(f"{n}={ms:.3f}" for n, ms in ranked), flush=True)
+
+
+if __name__ == "__main__":
+    main()
