@@ -9,6 +9,8 @@
 #   final   conformance suite (triton, fla) + bench sweep + third shape + pytest-benchmark baseline
 #   v2a     conformance (triton, bf16, T < 4096) + autotune timings per config + suite bench at the
 #           three named shapes (ours, fla, SDPA) + conformance (fla, bf16, T < 4096)
+#   v3a/b/c what v2 left (next session): fla rows at the anchor and 1.45B shapes; fla and
+#           triton fp16/fp32 conformance; every pinned config, T sweep, pytest-benchmark baseline
 #   v2d     160M-shape bench (ours, fla, SDPA), SDPA at the anchor, fla conformance (T=63, D=64)
 #   v2c     static check, three-shape bench, fla conformance (T <= 500), fp16/fp32, baseline
 #   v2b     conformance (triton, fp16/fp32) + every pinned config + T sweep + pytest-benchmark baseline
@@ -26,6 +28,24 @@ conf() {  # conf NAME TIMEOUT PYTEST-ARGS...: one conformance run with its own J
   echo "== $name rc=$?"; tail -n 4 "$OUT/$name.log"; grep -m 12 "^FAILED" "$OUT/$name.log"
 }
 case "${1:-main}" in
+  v3a)  # fla's first calls autotune for minutes on a fresh machine: one call for the fla rows
+    b() { local n=$1 t=$2; shift 2; timeout "$t" python3 -m suite.cli bench --no-sweep --out "$OUT/$n" "$@" \
+      > "$OUT/$n.log" 2>&1; echo "== $n rc=$?"; grep "|" "$OUT/$n/"*/kernels.md | tail -n 12; }
+    b bench_anchor 300 --shapes B8_T4096_H16_D128 --backends triton fla sdpa
+    b bench_1p45b 200 --shapes B8_T2048_H32_D64 --kinds scalar
+    ;;
+  v3b)
+    conf conformance_fla_bf16 280 --backend fla -k "bfloat16 and (-63- or -500-) and -64-"
+    SUITE_TRITON_NO_AUTOTUNE=1 conf conformance_triton_f16f32 250 --backend triton -k "(float16 or float32) and not -4096- and test_conformance"
+    ;;
+  v3c)
+    conf conformance_triton_configs 300 --backend triton -k test_triton_config
+    timeout 120 python3 -m suite.cli bench --shapes B2_T16384_H16_D128 --backends triton sdpa --out "$OUT/bench_sweep" \
+      > "$OUT/bench_sweep.log" 2>&1; echo "== sweep rc=$?"; grep "|" "$OUT/bench_sweep.log" | tail -n 20
+    timeout 150 python3 -m pytest -q -p no:cacheprovider tests/bench/test_kernel_speed.py --benchmark-only -k "not fla" \
+      --benchmark-storage="$OUT/bl" --benchmark-save=kernels --benchmark-columns=median,iqr > "$OUT/pytest_bench.log" 2>&1
+    echo "== pytest-benchmark rc=$?"; tail -n 22 "$OUT/pytest_bench.log"
+    ;;
   v2d)
     b() { local n=$1 t=$2; shift 2; timeout "$t" python3 -m suite.cli bench --no-sweep --out "$OUT/$n" "$@" \
       > "$OUT/$n.log" 2>&1; echo "== $n rc=$?"; grep "|" "$OUT/$n/"*/kernels.md | tail -n 12; }
