@@ -1,14 +1,18 @@
-"""`suite bench`: kernel benchmarks (default) and the training-step benchmark.
+"""`suite bench`: kernel benchmarks (default), the training-step benchmark and multi-GPU scaling.
 
     suite bench                                  # kernels: the protocol's shapes on this device
     suite bench --tier small                     # protocol from baselines/tiers/small.yaml:bench
     suite bench --shapes B8_T4096_H16_D128 --backends triton fla --kinds scalar --modes fwd
     suite bench --what train --tier tiny --variants gla tnl     # training step: suite.bench.train_speed
     suite bench --what all --tier tiny --device cpu --grid results/grid.json --folder cpu   # dvc stage
+    torchrun --standalone --nproc-per-node 2 -m suite.cli bench --what scaling --tier paper \
+        --variants gla --parallel ddp fsdp2 --world 2      # multi-GPU scaling: suite.bench.scaling
 
 Writes `results/bench/<gpu-slug>/kernels.json` (rows, backend coverage, provenance) and
 `kernels.md`; with `--what train|all` also `train.json` and `train.md` (every variant of `--grid`,
-else `--variants`, else one variant per decay kind). `<gpu-slug>` is e.g. `h200` for an NVIDIA
+else `--variants`, else one variant per decay kind); `--what scaling` (not part of `all`: it is
+launched once per world size, under torchrun for more than one process) merges its records into
+`scaling.json` and renders `scaling.md`. `<gpu-slug>` is e.g. `h200` for an NVIDIA
 H200, `cpu` without a GPU (the tier's CPU shapes, wall clock). Timings vary from run to run, so
 nothing under results/bench/ is in results/CHECKSUMS.sha256.
 """
@@ -26,7 +30,7 @@ from suite.errors import SuiteError
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--what", choices=("kernels", "train", "all"), default="kernels")
+    parser.add_argument("--what", choices=("kernels", "train", "all", "scaling"), default="kernels")
     parser.add_argument("--tier", default=None, help="take the protocol from this tier's bench section")
     parser.add_argument("--shapes", nargs="+", default=None, help="named shapes B<b>_T<t>_H<h>_D<d>")
     parser.add_argument("--no-sweep", action="store_true", help="skip the T sweep (GPU)")
@@ -38,7 +42,20 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--folder", default=None,
                         help="name of the folder under --out (default <gpu-slug>; the dvc stage passes bench.device)")
     parser.add_argument("--grid", default=None, help="train: every variant of this grid (results/grid.json)")
-    parser.add_argument("--variants", nargs="+", default=None, help="train: these variants")
+    parser.add_argument("--variants", nargs="+", default=None, help="train, scaling: these variants")
+    scaling = parser.add_argument_group("scaling (--what scaling; suite.bench.scaling)")
+    scaling.add_argument("--parallel", nargs="+", default=["ddp"], metavar="MODE",
+                         help="ddp and/or fsdp2 (default ddp)")
+    scaling.add_argument("--world", type=int, default=None,
+                         help="expected number of processes (checked against the torchrun launch)")
+    scaling.add_argument("--batch-per-gpu", type=int, default=None,
+                         help="sequences per GPU per step (default: the tier's micro_batch_size, else batch_size)")
+    scaling.add_argument("--preset", default=None, help="model size preset (e.g. 160m) instead of the tier's sizes")
+    scaling.add_argument("--steps", type=int, default=None, help="timed steps (default: the tier's bench.train_steps)")
+    scaling.add_argument("--warmup", type=int, default=None,
+                         help="untimed steps first (default: the tier's bench.train_warmup)")
+    scaling.add_argument("--peak-tflops", type=float, default=None,
+                         help="peak FLOP/s for MFU (default: 790 measured bf16 on an H200; none elsewhere)")
 
 
 def gpu_slug(device: torch.device) -> str:
@@ -86,8 +103,14 @@ def backend_status(backend: str, device: torch.device) -> str:
 
 def run(args) -> int:
     device = torch.device(args.device or ("cuda" if torch.cuda.is_available() else "cpu"))
+    if device.type == "cuda" and not torch.cuda.is_available():
+        raise SuiteError(f"--device {args.device}: CUDA is not available on this machine; allowed: cpu")
     p = protocol_from(args)
     out_dir = Path(args.out) / (args.folder or gpu_slug(device))
+    if args.what == "scaling":
+        from suite.bench.scaling import run_from_args
+
+        return run_from_args(args, p, out_dir)
     if args.what in ("train", "all"):  # first: its child processes start before any kernel work
         from suite.bench.train_speed import run_all, variants_of
 

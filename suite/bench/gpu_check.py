@@ -21,10 +21,6 @@ import torch.nn.functional as F
 from suite.kernels import attend
 
 GATE = {torch.bfloat16: 2e-2, torch.float16: 1e-2, torch.float32: 1e-4}
-# The static kind's gradient is one number per head summed over all B*T positions of
-# q . dq - k . dk (with cancellation): its half-precision error is a few times the others'
-# (interpreter, fp16: 4.1e-3 vs <= 1.2e-3), so its gate is STATIC_DG times wider.
-STATIC_DG = 3
 
 
 def _rel(a, b):
@@ -56,9 +52,8 @@ def case(kind, B, T, H, K, V, dtype, dev=None, norm=1.0, seed=0) -> dict:
         res[be] = {"o": o, "ht": st, **{n: x.grad for n, x in zip(("dq", "dk", "dv", "dg", "dh0"), ins)
                                         if x is not None}}
     errs = {n: _rel(res["triton"][n], res["recurrent"][n]) for n in res["recurrent"]}
-    gates = {n: GATE[dtype] * (STATIC_DG if (kind, n) == ("static", "dg") else 1) for n in errs}
     return {"kind": kind, "shape": [B, T, H, K, V], "dtype": str(dtype).replace("torch.", ""),
-            "norm": norm, "errors": errs, "passed": all(errs[n] <= gates[n] for n in errs)}
+            "norm": norm, "errors": errs, "passed": all(e <= GATE[dtype] for e in errs.values())}
 
 
 def config_cases():

@@ -9,21 +9,26 @@
 #   final   conformance suite (triton, fla) + bench sweep + third shape + pytest-benchmark baseline
 #   v2a     conformance (triton, bf16, T < 4096) + autotune timings per config + suite bench at the
 #           three named shapes (ours, fla, SDPA) + conformance (fla, bf16, T < 4096)
-#   v3a/b/c what v2 left (next session): fla rows at the anchor and 1.45B shapes; fla and
-#           triton fp16/fp32 conformance; every pinned config, T sweep, pytest-benchmark baseline
+#   v3a     fla rows at the anchor and 1.45B shapes (fla's first backward autotunes for minutes)
+#   v3b     fla conformance (bf16, D=64, T <= 500, not vector) + every pinned Triton config
+#   v3c     pytest-benchmark baseline + triton fp16/fp32 conformance + T sweep and SDPA rows
+#   v4a     (next) baseline compare of the v2.1 kernels + vector fp16/fp32 + T = 4096 conformance
+#   v4b     (next) fla conformance with its Hopper guard bypassed (fp64 decides) + pinned configs
 #   v2d     160M-shape bench (ours, fla, SDPA), SDPA at the anchor, fla conformance (T=63, D=64)
 #   v2c     static check, three-shape bench, fla conformance (T <= 500), fp16/fp32, baseline
 #   v2b     conformance (triton, fp16/fp32) + every pinned config + T sweep + pytest-benchmark baseline
 set -u
 export PYTHONUNBUFFERED=1
 OUT=${OUT:-/tmp/out}; mkdir -p "$OUT"
+# compiled kernels and autotune picks persist across the calls of one warm machine (ignored path)
+export TRITON_CACHE_DIR=$PWD/.cache/triton TRITON_CACHE_AUTOTUNING=1
 python3 -m pip install -q --no-index --no-deps --no-compile --no-cache-dir --upgrade --target /tmp/site .whl/*.whl \
   && export PYTHONPATH=/tmp/site:$PWD
 nvidia-smi --query-gpu=name,clocks.sm,clocks.mem,temperature.gpu --format=csv | tee "$OUT/gpu.txt"
 python3 -c "import torch, triton, fla; print('torch', torch.__version__, 'triton', triton.__version__, 'fla ok')"
 conf() {  # conf NAME TIMEOUT PYTEST-ARGS...: one conformance run with its own JSON report
   local name=$1 t=$2; shift 2
-  timeout "$t" python3 -m pytest -q -p no:cacheprovider tests/test_conformance.py -m kernels "$@" \
+  timeout "$t" python3 -m pytest -q -p no:cacheprovider -p no:warnings tests/test_conformance.py -m kernels "$@" \
     --conformance-report "$OUT/$name.json" > "$OUT/$name.log" 2>&1
   echo "== $name rc=$?"; tail -n 4 "$OUT/$name.log"; grep -m 12 "^FAILED" "$OUT/$name.log"
 }
@@ -31,20 +36,33 @@ case "${1:-main}" in
   v3a)  # fla's first calls autotune for minutes on a fresh machine: one call for the fla rows
     b() { local n=$1 t=$2; shift 2; timeout "$t" python3 -m suite.cli bench --no-sweep --out "$OUT/$n" "$@" \
       > "$OUT/$n.log" 2>&1; echo "== $n rc=$?"; grep "|" "$OUT/$n/"*/kernels.md | tail -n 12; }
-    b bench_anchor 300 --shapes B8_T4096_H16_D128 --backends triton fla sdpa
-    b bench_1p45b 200 --shapes B8_T2048_H32_D64 --kinds scalar
+    b bench_anchor 330 --shapes B8_T4096_H16_D128 --backends fla sdpa --kinds scalar vector
+    b bench_1p45b 220 --shapes B8_T2048_H32_D64 --kinds scalar vector
     ;;
   v3b)
-    conf conformance_fla_bf16 280 --backend fla -k "bfloat16 and (-63- or -500-) and -64-"
-    SUITE_TRITON_NO_AUTOTUNE=1 conf conformance_triton_f16f32 250 --backend triton -k "(float16 or float32) and not -4096- and test_conformance"
+    conf conformance_fla_bf16 200 --backend fla -k "bfloat16 and (-63- or -500-) and -64- and not vector"
+    conf conformance_triton_configs 300 --backend triton -k test_triton_config
     ;;
   v3c)
-    conf conformance_triton_configs 300 --backend triton -k test_triton_config
-    timeout 120 python3 -m suite.cli bench --shapes B2_T16384_H16_D128 --backends triton sdpa --out "$OUT/bench_sweep" \
-      > "$OUT/bench_sweep.log" 2>&1; echo "== sweep rc=$?"; grep "|" "$OUT/bench_sweep.log" | tail -n 20
-    timeout 150 python3 -m pytest -q -p no:cacheprovider tests/bench/test_kernel_speed.py --benchmark-only -k "not fla" \
+    timeout 150 python3 -m pytest -q -p no:cacheprovider -p no:warnings tests/bench/test_kernel_speed.py --benchmark-only -k "not fla" \
       --benchmark-storage="$OUT/bl" --benchmark-save=kernels --benchmark-columns=median,iqr > "$OUT/pytest_bench.log" 2>&1
     echo "== pytest-benchmark rc=$?"; tail -n 22 "$OUT/pytest_bench.log"
+    SUITE_TRITON_NO_AUTOTUNE=1 conf conformance_triton_f16f32 200 --backend triton -k "(float16 or float32) and not -4096- and test_conformance"
+    timeout 110 python3 -m suite.cli bench --shapes B2_T16384_H16_D128 B8_T4096_H16_D128 --kinds scalar \
+      --backends triton sdpa --out "$OUT/bench_sweep" > "$OUT/bench_sweep.log" 2>&1
+    echo "== sweep rc=$?"; grep "|" "$OUT/bench_sweep/"*/kernels.md | tail -n 12
+    ;;
+  v4a)  # v2.1 kernels: speed against the stored baseline, then the GPU cases not yet run
+    timeout 150 python3 -m pytest -q -p no:cacheprovider -p no:warnings tests/bench/test_kernel_speed.py \
+      --benchmark-only -k "not fla" --benchmark-storage=baselines/bench/h200 --benchmark-compare \
+      --benchmark-compare-fail=median:10% --benchmark-columns=median,iqr > "$OUT/pytest_compare.log" 2>&1
+    echo "== compare rc=$?"; tail -n 22 "$OUT/pytest_compare.log"
+    SUITE_TRITON_NO_AUTOTUNE=1 conf conformance_triton_vector 200 --backend triton -k "vector and not -4096- and test_conformance"
+    SUITE_TRITON_NO_AUTOTUNE=1 conf conformance_triton_4096 200 --backend triton -k "-4096- and bfloat16 and test_conformance"
+    ;;
+  v4b)
+    SUITE_FLA_BYPASS_HOPPER_GUARD=1 conf conformance_fla_bf16 280 --backend fla -k "bfloat16 and (-63- or -500-) and -64-"
+    conf conformance_triton_configs 290 --backend triton -k test_triton_config
     ;;
   v2d)
     b() { local n=$1 t=$2; shift 2; timeout "$t" python3 -m suite.cli bench --no-sweep --out "$OUT/$n" "$@" \
@@ -61,7 +79,7 @@ case "${1:-main}" in
     grep "|" "$OUT/bench/"*/kernels.md | tail -n 45
     conf conformance_fla_bf16 80 --backend fla -k "bfloat16 and (-63- or -500-)"
     SUITE_TRITON_NO_AUTOTUNE=1 conf conformance_triton_f16f32 80 --backend triton -k "(float16 or float32) and (-63- or -500-) and test_conformance"
-    timeout 70 python3 -m pytest -q -p no:cacheprovider tests/bench/test_kernel_speed.py --benchmark-only \
+    timeout 70 python3 -m pytest -q -p no:cacheprovider -p no:warnings tests/bench/test_kernel_speed.py --benchmark-only \
       --benchmark-storage="$OUT/bl" --benchmark-save=kernels --benchmark-columns=median,iqr > "$OUT/pytest_bench.log" 2>&1
     echo "== pytest-benchmark rc=$?"; tail -n 22 "$OUT/pytest_bench.log"
     ;;
@@ -78,7 +96,7 @@ case "${1:-main}" in
     conf conformance_triton_configs 200 --backend triton -k test_triton_config
     timeout 120 python3 -m suite.cli bench --shapes B2_T16384_H16_D128 --out "$OUT/bench_sweep" > "$OUT/bench_sweep.log" 2>&1
     echo "== sweep rc=$?"; grep "|" "$OUT/bench_sweep.log" | tail -n 40
-    timeout 100 python3 -m pytest -q -p no:cacheprovider tests/bench/test_kernel_speed.py --benchmark-only \
+    timeout 100 python3 -m pytest -q -p no:cacheprovider -p no:warnings tests/bench/test_kernel_speed.py --benchmark-only \
       --benchmark-storage="$OUT/bl" --benchmark-save=kernels --benchmark-columns=median,iqr > "$OUT/pytest_bench.log" 2>&1
     echo "== pytest-benchmark rc=$?"; tail -n 30 "$OUT/pytest_bench.log"
     ;;
@@ -95,13 +113,13 @@ case "${1:-main}" in
       > "$OUT/configs.log" 2>&1; grep -c " ok" "$OUT/configs.log"; grep "FAIL\|cases" "$OUT/configs.log" | head -n 40
     ;;
   final)
-    timeout 200 python3 -m pytest -q -p no:cacheprovider tests/test_conformance.py -m kernels --backend triton \
+    timeout 200 python3 -m pytest -q -p no:cacheprovider -p no:warnings tests/test_conformance.py -m kernels --backend triton \
       --backend fla -k "not 4096" --conformance-report "$OUT/conformance.json" > "$OUT/conformance.log" 2>&1
     tail -n 25 "$OUT/conformance.log"
     timeout 200 python3 -m suite.cli bench --shapes B8_T2048_H32_D64 B32_T1024_H16_D128 B16_T2048_H16_D128 \
       B4_T8192_H16_D128 B2_T16384_H16_D128 --no-sweep --out "$OUT/bench" > "$OUT/bench.log" 2>&1
     grep "|" "$OUT/bench.log" | tail -n 40
-    timeout 100 python3 -m pytest -q -p no:cacheprovider tests/bench/test_kernel_speed.py --benchmark-only \
+    timeout 100 python3 -m pytest -q -p no:cacheprovider -p no:warnings tests/bench/test_kernel_speed.py --benchmark-only \
       --benchmark-storage="$OUT/bl" --benchmark-save=kernels --benchmark-columns=median,iqr > "$OUT/pytest_bench.log" 2>&1
     tail -n 30 "$OUT/pytest_bench.log"
     ;;

@@ -75,7 +75,7 @@ def _loop(spec: RunSpec, ctx, model, opt, out: Path, ckpt: Path, state: dict | N
     shard = open_shard(spec.data_dir, "train")
     windows = eval_windows(open_shard(spec.data_dir, "val"), T, t.eval_tokens)
     per_rank = t.batch_size // ctx.world
-    micro = t.micro_batch_size or per_rank
+    micro = min(t.micro_batch_size or per_rank, per_rank)  # a memory cap: no larger than a rank's share
     if t.batch_size % ctx.world or per_rank % micro:
         raise SuiteError(f"train.batch_size {t.batch_size} must split evenly over {ctx.world} process(es) "
                          f"in micro-batches of {micro} (train.micro_batch_size)")

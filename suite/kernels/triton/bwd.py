@@ -35,6 +35,7 @@ import triton.language as tl
 
 from suite.kernels.triton.common import (
     dot,
+    excl_cumsum,
     load_gate,
     load_tile,
     scalar_mask,
@@ -93,7 +94,7 @@ def pair_prefix(M, BT: tl.constexpr):
     """[BT]: for each row t, the sum of M_ij over i >= t > j (M [BT, BT], zero on and above the
     diagonal): exclusive prefix sums along j, then the column sums over i >= t."""
     r = tl.arange(0, BT)
-    X = tl.cumsum(M, axis=1) - M                       # X_it = sum_{j<t} M_ij
+    X = excl_cumsum(M, 1)                              # X_it = sum_{j<t} M_ij
     return tl.sum(tl.where(r[:, None] >= r[None, :], X, 0.0), axis=0)
 
 
@@ -108,14 +109,14 @@ def gate_grad_rows(q, k, dq_x, dk_x, dq_in, dk_in, dP, Ab, cross, BT: tl.constex
     if KIND == 3:
         intra = tl.cumsum(qf * dq_in - kf * dk_in, axis=0, reverse=True)
         return (intra + tl.cumsum(q_in, axis=0, reverse=True)
-                + (tl.cumsum(k_in, axis=0) - k_in) + cross[None, :])
+                + excl_cumsum(k_in, 0) + cross[None, :])
     else:
         r = tl.arange(0, BT)
         M = tl.where(r[:, None] > r[None, :], dP * Ab.to(tl.float32), 0.0)
         q_row = tl.sum(q_in, axis=1)
         k_row = tl.sum(k_in, axis=1)
         return (pair_prefix(M, BT) + tl.cumsum(q_row, axis=0, reverse=True)
-                + (tl.cumsum(k_row, axis=0) - k_row) + cross)
+                + excl_cumsum(k_row, 0) + cross)
 
 
 @triton.jit(do_not_specialize=["scale", "T", "NT"])
@@ -182,7 +183,7 @@ def bwd_chunk_kernel(q, k, v, g, states, dstates, do, dq, dk, dv, dg, scale, T, 
         b_dq = dq_in + diag[:, None] * b_k.to(tl.float32) + dq_x
         b_dk = dk_in + diag[:, None] * b_q.to(tl.float32) + dk_x
     else:
-        dPD = (dP * scalar_mask(G, BT)).to(DT)
+        dPD = (dP * scalar_mask(G, gr, BT, KIND)).to(DT)
         fq, fk = inter_factors(G, R, KIND)
         dq_x = dq_x * (fq * scale)
         dk_x = dk_x * fk

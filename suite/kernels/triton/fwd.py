@@ -58,7 +58,7 @@ def intra_scores(q, k, gr, G, DT: tl.constexpr, BT: tl.constexpr, BK: tl.constex
         return vector_scores(q, k, gr, DT, BT, BK, LEVELS, IEEE)
     else:
         A = dot(q.to(DT), tl.trans(k.to(DT)), IEEE)
-        return A * scalar_mask(G, BT)
+        return A * scalar_mask(G, gr, BT, KIND)
 
 
 @triton.jit
