@@ -12,7 +12,7 @@
 #   v3a     fla rows at the anchor and 1.45B shapes (fla's first backward autotunes for minutes)
 #   v3b     fla conformance (bf16, D=64, T <= 500, not vector) + every pinned Triton config
 #   v3c     pytest-benchmark baseline + triton fp16/fp32 conformance + T sweep and SDPA rows
-#   v4a     (next) baseline compare of the v2.1 kernels + vector fp16/fp32 + T = 4096 conformance
+#   v4a     (next) vector conformance of v2.2 (all dtypes) + baseline compare + T = 4096 conformance
 #   v4b     (next) fla conformance with its Hopper guard bypassed (fp64 decides) + pinned configs
 #   v2d     160M-shape bench (ours, fla, SDPA), SDPA at the anchor, fla conformance (T=63, D=64)
 #   v2c     static check, three-shape bench, fla conformance (T <= 500), fp16/fp32, baseline
@@ -52,13 +52,13 @@ case "${1:-main}" in
       --backends triton sdpa --out "$OUT/bench_sweep" > "$OUT/bench_sweep.log" 2>&1
     echo "== sweep rc=$?"; grep "|" "$OUT/bench_sweep/"*/kernels.md | tail -n 12
     ;;
-  v4a)  # v2.1 kernels: speed against the stored baseline, then the GPU cases not yet run
+  v4a)  # v2.1/v2.2 kernels: GPU correctness of the changed vector path first, then speed vs the v2 baseline
+    SUITE_TRITON_NO_AUTOTUNE=1 conf conformance_triton_vector 220 --backend triton -k "vector and not -4096- and test_conformance"
     timeout 150 python3 -m pytest -q -p no:cacheprovider -p no:warnings tests/bench/test_kernel_speed.py \
       --benchmark-only -k "not fla" --benchmark-storage=baselines/bench/h200 --benchmark-compare \
       --benchmark-compare-fail=median:10% --benchmark-columns=median,iqr > "$OUT/pytest_compare.log" 2>&1
     echo "== compare rc=$?"; tail -n 22 "$OUT/pytest_compare.log"
-    SUITE_TRITON_NO_AUTOTUNE=1 conf conformance_triton_vector 200 --backend triton -k "vector and not -4096- and test_conformance"
-    SUITE_TRITON_NO_AUTOTUNE=1 conf conformance_triton_4096 200 --backend triton -k "-4096- and bfloat16 and test_conformance"
+    SUITE_TRITON_NO_AUTOTUNE=1 conf conformance_triton_4096 180 --backend triton -k "-4096- and bfloat16 and test_conformance"
     ;;
   v4b)
     SUITE_FLA_BYPASS_HOPPER_GUARD=1 conf conformance_fla_bf16 280 --backend fla -k "bfloat16 and (-63- or -500-) and -64-"
