@@ -214,3 +214,14 @@ def test_strong_constant_decay_final_state_gradient(edge_backend, kind):
     ref, out = reference(case), run_case(case, edge_backend)
     ok, err, _ = close(ref["dg"], out["dg"], torch.float32)
     assert ok, f"{edge_backend} {kind}: d log-decay rel-RMS {err:.2e} above 1e-4"
+
+
+def test_kernel_probe_reports_every_tensor(capsys):
+    """tests/kernel_probe.py (shapes outside the grid) prints each tensor's error and its verdict."""
+    import kernel_probe
+
+    rc = kernel_probe.main(["--backend", "chunked", "--kinds", "scalar", "--regimes", "weak",
+                            "--T", "20", "--D", "8", "--device", "cpu", "--zero-do"])
+    out = capsys.readouterr().out
+    assert rc == 0 and "scalar weak   float32  ok" in out
+    assert all(f" {n} " in out for n in ("o", "ht", "dq", "dk", "dv", "dg", "dh0"))

@@ -12,6 +12,7 @@
 #   v3a     fla rows at the anchor and 1.45B shapes (fla's first backward autotunes for minutes)
 #   v3b     fla conformance (bf16, D=64, T <= 500, not vector) + every pinned Triton config
 #   v3c     pytest-benchmark baseline + triton fp16/fp32 conformance + T sweep and SDPA rows
+#   v3d     the dg fix's cases (static/scalar, T=63, D=128, every dtype) + its regression test
 #   v4a     (next) vector conformance of v2.2 (all dtypes) + baseline compare + T = 4096 conformance
 #   v4b     (next) fla conformance with its Hopper guard bypassed (fp64 decides) + pinned configs
 #   v2d     160M-shape bench (ours, fla, SDPA), SDPA at the anchor, fla conformance (T=63, D=64)
@@ -51,6 +52,10 @@ case "${1:-main}" in
     timeout 110 python3 -m suite.cli bench --shapes B2_T16384_H16_D128 B8_T4096_H16_D128 --kinds scalar \
       --backends triton sdpa --out "$OUT/bench_sweep" > "$OUT/bench_sweep.log" 2>&1
     echo "== sweep rc=$?"; grep "|" "$OUT/bench_sweep/"*/kernels.md | tail -n 12
+    ;;
+  v3d)  # the cases of the dg fix (v2.1), and its regression test
+    SUITE_TRITON_NO_AUTOTUNE=1 conf conformance_triton_fix 140 --backend triton \
+      -k "strong_constant or ((static or scalar) and -63- and -128-)"
     ;;
   v4a)  # v2.1/v2.2 kernels: GPU correctness of the changed vector path first, then speed vs the v2 baseline
     SUITE_TRITON_NO_AUTOTUNE=1 conf conformance_triton_vector 220 --backend triton -k "vector and not -4096- and test_conformance"

@@ -42,7 +42,6 @@ from __future__ import annotations
 import gc
 import os
 import statistics
-import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -52,13 +51,19 @@ import torch.distributed as dist
 
 from suite.bench.kernels import CEILINGS, work
 from suite.bench.scaling_results import write_results
-from suite.bench.train_speed import _decay_kind, _reset_peak_rss, _rss_mb, percentile
+from suite.bench.train_speed import (
+    _reset_peak_rss,
+    _rss_mb,
+    build_step,
+    peak_memory,
+    percentile,
+    timed_steps,
+)
 from suite.data.config import DataConfig
 from suite.errors import SuiteError
 from suite.provenance import device_info, provenance
 from suite.training.config import ModelSizes, TrainConfig
 from suite.training.dist import Ctx, setup, teardown, unwrap, wrap
-from suite.training.steps import train_step
 
 MODES = ("ddp", "fsdp2")
 # gpu slug -> (dense bf16 FLOP/s, source)
@@ -139,19 +144,13 @@ def _batch(plan: Plan, t: TrainConfig) -> tuple[int, int]:
     return batch, micro
 
 
-def _build(plan: Plan, variant: str, mode: str, ctx: Ctx, t: TrainConfig, vocab: int):
-    from suite.model import build_model, model_config, param_groups
-    from suite.training.spec import pick_backend
-    from suite.variants import load_variant
-
-    cfg = model_config(load_variant(variant), vocab, backend=pick_backend(t.backend, ctx.device), **_sizes(plan))
-    torch.manual_seed(0)
-    model = build_model(cfg).to(ctx.device)
-    counts = {"n_params": sum(p.numel() for p in model.parameters()),
-              "n_matmul_params": sum(p.numel() for p in model.parameters()) - model.embed.weight.numel(),
-              "kind": _decay_kind(model, cfg.mixer)}
-    model = wrap(model, ctx, fsdp=mode == "fsdp2")
-    opt = torch.optim.AdamW(param_groups(unwrap(model), t.weight_decay), lr=t.lr, betas=(t.beta1, t.beta2), eps=t.eps)
+def _build(plan: Plan, variant: str, mode: str, ctx: Ctx):
+    """The step's model (wrapped for `mode` under a process group) and optimizer, and its counts."""
+    cfg, _, _, model, opt, kind = build_step(variant, plan.tier, ctx.device, sizes=_sizes(plan),
+                                             wrap_fn=lambda m: wrap(m, ctx, fsdp=mode == "fsdp2"))
+    core = unwrap(model)
+    n = sum(p.numel() for p in core.parameters())
+    counts = {"n_params": n, "n_matmul_params": n - core.embed.weight.numel(), "kind": kind}
     return cfg, model, opt, counts
 
 
@@ -162,44 +161,12 @@ def flops_per_token(cfg, seq_len: int, n_matmul_params: int) -> float:
     return 6.0 * n_matmul_params + cfg.n_layers * attn / seq_len
 
 
-def _sync(ctx: Ctx) -> None:
-    if ctx.device.type == "cuda":
-        torch.cuda.synchronize(ctx.device)
-
-
 def _all_max(values: list[float], ctx: Ctx) -> list[float]:
     """Element-wise maximum over ranks (identity for world 1)."""
     t = torch.tensor(values, dtype=torch.float64, device=ctx.device if ctx.device.type == "cuda" else "cpu")
     if ctx.distributed:
         dist.all_reduce(t, op=dist.ReduceOp.MAX)
     return t.tolist()
-
-
-def _timed_steps(model, opt, rows, t: TrainConfig, ctx: Ctx, micro: int, plan: Plan) -> list[float]:
-    for _ in range(plan.warmup):
-        train_step(model, opt, rows, t.grad_clip, ctx, micro, t.precision)
-    _sync(ctx)
-    if ctx.device.type == "cuda":
-        torch.cuda.reset_peak_memory_stats(ctx.device)
-    out = []
-    for _ in range(plan.steps):
-        if ctx.distributed:
-            dist.barrier()
-        t0 = time.perf_counter()
-        train_step(model, opt, rows, t.grad_clip, ctx, micro, t.precision)
-        _sync(ctx)
-        out.append(time.perf_counter() - t0)
-    return out
-
-
-def _peak_memory(ctx: Ctx, cpu_reset: bool) -> tuple[float, str]:
-    if ctx.device.type == "cuda":
-        return torch.cuda.max_memory_allocated(ctx.device) / 2**20, "cuda max allocated"
-    if cpu_reset:
-        return _rss_mb()["hwm"], "peak RSS"
-    import resource
-
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, "process max RSS"
 
 
 def measure(plan: Plan, variant: str, mode: str, ctx: Ctx) -> dict | None:
@@ -211,10 +178,10 @@ def measure(plan: Plan, variant: str, mode: str, ctx: Ctx) -> dict | None:
     if ctx.device.type == "cpu" and t.threads:
         torch.set_num_threads(t.threads)
     cpu_reset = ctx.device.type == "cpu" and _reset_peak_rss() and _rss_mb() is not None
-    cfg, model, opt, counts = _build(plan, variant, mode, ctx, t, data.vocab_size)
+    cfg, model, opt, counts = _build(plan, variant, mode, ctx)
     rows = np.random.default_rng(ctx.rank).integers(1, data.vocab_size, size=(batch, data.seq_len + 1))
-    local = _timed_steps(model, opt, rows, t, ctx, micro, plan)
-    mem, how = _peak_memory(ctx, cpu_reset)
+    local = timed_steps(model, opt, rows, t, ctx, micro, plan.steps, plan.warmup)
+    mem, how = peak_memory(ctx.device, cpu_reset)
     *step_s, mem = _all_max([*local, mem], ctx)
     del model, opt  # before the next variant or mode builds its own
     if ctx.device.type == "cuda":

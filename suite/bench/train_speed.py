@@ -77,19 +77,62 @@ def _decay_kind(model, mixer: str) -> str:
     return ",".join(kinds) or "none"
 
 
-def _setup(variant: str, tier: str, device: torch.device, backend: str | None):
+def build_step(variant: str, tier: str, device: torch.device, backend: str | None = None,
+               sizes: dict | None = None, wrap_fn=None):
+    """(cfg, data, train config, model, optimizer, decay kind) of a training step at the tier's
+    settings; `sizes` replaces the tier's model sizes, `wrap_fn` (DDP / FSDP2) wraps the model
+    before the optimizer takes its parameters."""
     from suite.model import build_model, model_config, param_groups
     from suite.tiers import load_section
+    from suite.training.dist import unwrap
     from suite.variants import load_variant
 
     data, t = load_section(tier, "data", DataConfig), load_section(tier, "train", TrainConfig)
-    sizes = load_section(tier, "model", ModelSizes).sizes()
+    sizes = sizes or load_section(tier, "model", ModelSizes).sizes()
     spec = load_variant(variant)
     cfg = model_config(spec, data.vocab_size, backend=pick_backend(backend or t.backend, device), **sizes)
     torch.manual_seed(0)
     model = build_model(cfg).to(device)
-    opt = torch.optim.AdamW(param_groups(model, t.weight_decay), lr=t.lr, betas=(t.beta1, t.beta2), eps=t.eps)
-    return cfg, data, t, model, opt, _decay_kind(model, spec.mixer)
+    kind = _decay_kind(model, spec.mixer)
+    if wrap_fn is not None:
+        model = wrap_fn(model)
+    opt = torch.optim.AdamW(param_groups(unwrap(model), t.weight_decay), lr=t.lr, betas=(t.beta1, t.beta2),
+                            eps=t.eps)
+    return cfg, data, t, model, opt, kind
+
+
+def timed_steps(model, opt, rows, t: TrainConfig, ctx: Ctx, micro: int, steps: int, warmup: int) -> list[float]:
+    """Seconds of each of `steps` training steps after `warmup` untimed ones (CUDA synchronized;
+    under a process group every step starts at a barrier). Resets CUDA's peak memory first."""
+    for _ in range(warmup):
+        train_step(model, opt, rows, t.grad_clip, ctx, micro, t.precision)
+    if ctx.device.type == "cuda":
+        torch.cuda.synchronize(ctx.device)
+        torch.cuda.reset_peak_memory_stats(ctx.device)
+    out = []
+    for _ in range(steps):
+        if ctx.distributed:
+            import torch.distributed as dist
+
+            dist.barrier()
+        t0 = time.perf_counter()
+        train_step(model, opt, rows, t.grad_clip, ctx, micro, t.precision)
+        if ctx.device.type == "cuda":
+            torch.cuda.synchronize(ctx.device)
+        out.append(time.perf_counter() - t0)
+    return out
+
+
+def peak_memory(dev: torch.device, rss_reset: bool) -> tuple[float, str]:
+    """(MiB, how): CUDA max allocated; peak RSS since `_reset_peak_rss` (Linux CPU); else the
+    process's max RSS."""
+    if dev.type == "cuda":
+        return torch.cuda.max_memory_allocated(dev) / 2**20, "cuda max allocated"
+    if rss_reset:
+        return _rss_mb()["hwm"], "peak RSS"
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, "process max RSS"
 
 
 def _measure_here(variant: str, tier: str, steps: int, warmup: int, dev: torch.device,
@@ -102,22 +145,10 @@ def _measure_here(variant: str, tier: str, steps: int, warmup: int, dev: torch.d
             torch.set_num_threads(threads)
     on_cpu_linux = dev.type == "cpu" and _reset_peak_rss() and _rss_mb() is not None
     start_rss = _rss_mb()["rss"] if on_cpu_linux else None
-    cfg, data, t, model, opt, kind = _setup(variant, tier, dev, backend)
-    ctx = Ctx(0, 1, dev, False)
+    cfg, data, t, model, opt, kind = build_step(variant, tier, dev, backend)
     rows = np.random.default_rng(0).integers(1, data.vocab_size, size=(t.batch_size, data.seq_len + 1))
     micro = t.micro_batch_size or t.batch_size
-    for _ in range(warmup):
-        train_step(model, opt, rows, t.grad_clip, ctx, micro, t.precision)
-    if dev.type == "cuda":
-        torch.cuda.synchronize(dev)
-        torch.cuda.reset_peak_memory_stats(dev)
-    step_s = []
-    for _ in range(steps):
-        t0 = time.perf_counter()
-        train_step(model, opt, rows, t.grad_clip, ctx, micro, t.precision)
-        if dev.type == "cuda":
-            torch.cuda.synchronize(dev)
-        step_s.append(time.perf_counter() - t0)
+    step_s = timed_steps(model, opt, rows, t, Ctx(0, 1, dev, False), micro, steps, warmup)
     tokens = t.batch_size * data.seq_len
     rates = [tokens / s for s in step_s]
     row = {"variant": variant, "tier": tier, "device": dev.type, "kind": kind,
@@ -126,16 +157,10 @@ def _measure_here(variant: str, tier: str, steps: int, warmup: int, dev: torch.d
            "steps": steps, "tokens_per_step": tokens, "step_s": step_s,
            "tokens_per_s": statistics.median(rates), "tokens_per_s_p20": percentile(rates, 20),
            "tokens_per_s_p80": percentile(rates, 80), "threads": torch.get_num_threads()}
-    if dev.type == "cuda":
-        row.update(peak_memory_mb=torch.cuda.max_memory_allocated(dev) / 2**20, memory="cuda max allocated")
-    elif on_cpu_linux:
-        mem = _rss_mb()
-        row.update(peak_memory_mb=mem["hwm"], memory_growth_mb=mem["hwm"] - start_rss, memory="peak RSS")
-    else:
-        import resource
-
-        row.update(peak_memory_mb=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
-                   memory="process max RSS")
+    mem, how = peak_memory(dev, on_cpu_linux)
+    row.update(peak_memory_mb=mem, memory=how)
+    if on_cpu_linux:
+        row.update(memory_growth_mb=mem - start_rss)
     return row
 
 
