@@ -34,6 +34,12 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         metavar="PATH",
         help="write the conformance suite's per-case errors and verdicts as JSON to PATH",
     )
+    parser.addoption(
+        "--config-shard",
+        default=None,
+        metavar="I/N",
+        help="test_triton_config: only the launch configs i, i+N, i+2N, ... (one GPU per shard)",
+    )
 
 
 @pytest.fixture(autouse=True)

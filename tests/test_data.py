@@ -68,9 +68,9 @@ def test_prepare_rebuilds_to_recorded_sha256(micro, tmp_path):
     assert not set(ids["train"]) & (set(ids["val"]) | set(ids["test"])) and not set(ids["val"]) & set(ids["test"])
 
 
-def test_tokenizer_special_id0_and_bytes_match_text(micro):
+def test_tokenizer_special_ids_and_bytes_match_text(micro):
     tok = load_tokenizer(micro / "tokenizer.json")
-    assert tok.id_to_token(0) == "<|endoftext|>" and tok.get_vocab_size() == 512
+    assert tok.id_to_token(0) == "<|pad|>" and tok.id_to_token(1) == "<|endoftext|>" and tok.get_vocab_size() == 512
     meta, nbytes = read_meta(micro), token_byte_lengths(tok)
     test = open_shard(micro, "test")
     assert int(nbytes[np.asarray(test)].sum()) == meta["splits"]["test"]["text_bytes"] + meta["splits"]["test"]["documents"]
@@ -130,3 +130,13 @@ def test_bad_corpus_is_refused_and_existing_output_kept(micro, tmp_path, content
         prepare(load_section("micro", "data", DataConfig), out, corpus=str(path))
     assert (out / "keep.txt").read_text() == "previous result"
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(["out"] + (["c.jsonl"] if content is not None else []))
+
+
+def test_padding_id_never_in_the_data(micro):
+    """Id 0 is the model's frozen zero embedding row (spec Q9): no prepared token may use it, while
+    the document separator (id 1) does occur, once per document."""
+    meta = read_meta(micro)
+    for split in ("train", "val", "test"):
+        ids = np.asarray(open_shard(micro, split))
+        assert not (ids == 0).any(), f"{split}: id 0 (padding) in the data"
+        assert int((ids == 1).sum()) == meta["splits"][split]["documents"]

@@ -34,7 +34,7 @@ def _request(kind, args, i=0):
 
 
 def test_eot_is_the_special_token():
-    assert find_eot(tokenizer()) == tokenizer().token_to_id("<|endoftext|>") == 0
+    assert find_eot(tokenizer()) == tokenizer().token_to_id("<|endoftext|>") == 1
 
 
 def test_loglikelihood_equals_direct_forward(lm):

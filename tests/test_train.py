@@ -67,7 +67,7 @@ def test_run_directory_contents(reference):
     rows = read_curve(reference)
     assert list(rows[0]) == ["step", "tokens", "lr", "train_loss", "val_loss"] and rows[-1]["step"] == "100"
     run = load_run(reference)
-    assert run.seq_len == 64 and not run.model.training and run.tokenizer.id_to_token(0) == "<|endoftext|>"
+    assert run.seq_len == 64 and not run.model.training and run.tokenizer.id_to_token(1) == "<|endoftext|>"
 
 
 def test_sigkill_then_resume_is_bit_identical(micro_data, reference, tmp_path):

@@ -12,6 +12,7 @@ import torch
 import torch.multiprocessing as mp
 from train_support import SHORT, dist_worker, final_params, prepare_micro, read_curve, stable_metrics
 
+from suite.bench.dist_match import compare, read_run
 from suite.training.loop import train
 
 
@@ -46,3 +47,5 @@ def test_two_processes_match_one(micro_data, single_run, tmp_path, fsdp):
     assert m2["distributed"]["world_size"] == 2 and m2["distributed"]["fsdp"] is fsdp
     assert m1["tokens_seen"] == m2["tokens_seen"] and m1["steps"] == m2["steps"]
     assert m1["val_bits_per_byte"] == pytest.approx(m2["val_bits_per_byte"], rel=1e-4)
+    verdict = compare(read_run(single_run), read_run(out), upto=10**9, rtol=1e-5, metric_tol=1e-4)
+    assert verdict["curve_ok"] and verdict["metrics_ok"] and verdict["world_size"] == 2, verdict

@@ -11,7 +11,8 @@ Fields (defaults in brackets):
     text_key        column holding the text (jsonl, parquet, hub) [text]
     max_documents   documents read from a hub corpus, None = all [None]
     tokenizer       `train` (byte-level BPE on the training split) or a tokenizer.json path [train]
-    vocab_size      vocabulary of a trained tokenizer, special token <|endoftext|> at id 0 [4096]
+    vocab_size      vocabulary of a trained tokenizer, special tokens <|pad|> (id 0, never in
+                    the data) and <|endoftext|> (id 1) [4096]
     min_frequency   BPE merge threshold [2]
     seq_len         training sequence length L [256]
     val_fraction    share of each source's text held out for validation, by document [0.02]

@@ -1,12 +1,18 @@
 """Tokenizers: byte-level BPE trained with `tokenizers`, or a pretrained tokenizer.json by path.
 
-    tok = train_tokenizer(texts, vocab_size=4096)      # deterministic; <|endoftext|> is id 0 (spec Q9)
+    tok = train_tokenizer(texts, vocab_size=4096)      # deterministic; id 0 <|pad|>, id 1 <|endoftext|>
     tok = load_tokenizer("path/to/tokenizer.json")
     nbytes = token_byte_lengths(tok)                    # np.int64 [vocab]: UTF-8 bytes per token
 
 Byte-level BPE round-trips text exactly, so the bytes of a token sequence are the bytes of the text
 it came from; the end-of-text separator between documents counts as one byte (it stands for the
 document boundary). Nothing is fetched from a hub: a pretrained tokenizer is a local file.
+
+Id 0 is a padding token that no text ever encodes to (spec Q9): the model keeps embedding row 0
+at zero with no gradient (`padding_idx=0`, the official code's quirk). A real token there, e.g. the
+document separator, puts an all-zero vector in the residual stream at every separator; each
+RMSNorm then scales the gradient by sqrt(d / eps) (about 7,000 at d=512) on its way down, and
+at 8 layers the gradient overflows to inf and NaN in the first step (seen in the small tier).
 """
 
 from __future__ import annotations
@@ -19,6 +25,7 @@ from tokenizers import Tokenizer, decoders, models, pre_tokenizers, processors, 
 
 from suite.errors import SuiteError
 
+PAD = "<|pad|>"
 EOT = "<|endoftext|>"
 
 
@@ -29,12 +36,13 @@ def train_tokenizer(texts: Iterable[str], vocab_size: int, min_frequency: int = 
     tok.decoder = decoders.ByteLevel()
     tok.post_processor = processors.ByteLevel(trim_offsets=False)
     trainer = trainers.BpeTrainer(
-        vocab_size=vocab_size, min_frequency=min_frequency, special_tokens=[EOT],
+        vocab_size=vocab_size, min_frequency=min_frequency, special_tokens=[PAD, EOT],
         initial_alphabet=pre_tokenizers.ByteLevel.alphabet(), show_progress=False,
     )
     tok.train_from_iterator(texts, trainer, length=length)
-    if tok.token_to_id(EOT) != 0:
-        raise SuiteError(f"trained tokenizer put {EOT} at id {tok.token_to_id(EOT)}, expected 0")
+    if (tok.token_to_id(PAD), tok.token_to_id(EOT)) != (0, 1):
+        raise SuiteError(f"trained tokenizer put {PAD} at id {tok.token_to_id(PAD)} and {EOT} at "
+                         f"{tok.token_to_id(EOT)}, expected 0 and 1")
     return tok
 
 

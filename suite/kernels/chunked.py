@@ -128,6 +128,7 @@ class _OffDiagScores(torch.autograd.Function):
     @staticmethod
     def backward(ctx, dA):
         q_t, k_t, E = ctx.saved_tensors
+        dA = dA.to(q_t.dtype)  # under autocast the scores were a bf16 matmul, dA arrives in fp32
         dq_t = dA @ k_t.flatten(-3, -2)  # [.., S(a), c, K]
         dk_t = (dA.transpose(-1, -2) @ q_t).view(k_t.shape)  # [.., S(a), S(b), c, K]
         P = dk_t * k_t  # gradient of the exponent
