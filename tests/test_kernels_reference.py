@@ -201,3 +201,25 @@ def test_nan_poisoning_catches_unwritten_outputs():
     assert torch.isnan(out["o"][:, -1]).all()
     with pytest.raises(AssertionError, match="o"):
         assert_close("o", ref["o"], out["o"], torch.float64)
+
+
+def test_chunked_vector_backward_under_bf16_autocast():
+    """The model trains under bf16 autocast: the chunked backend's off-diagonal score product is
+    then a bf16 matmul whose gradient arrives in fp32; its backward must accept that and stay
+    within bf16 error of the fp64 reference."""
+    torch.manual_seed(0)
+    B, T, H, D = 1, 128, 1, 16  # T = 128: several sub-chunks per chunk, so off-diagonal blocks exist
+    q, k, v = (torch.randn(B, T, H, D) for _ in range(3))
+    g = torch.nn.functional.logsigmoid(torch.randn(B, T, H, D))
+    w = torch.randn(B, T, H, D, dtype=torch.float64)
+    grads = {}
+    for name, dtype in (("ref", torch.float64), ("chunked", torch.bfloat16)):
+        leaves = [x.to(dtype).requires_grad_(True) for x in (q, k, v)] + [g.double().requires_grad_(True)
+                                                                          if name == "ref" else g.clone().requires_grad_(True)]
+        backend = "recurrent" if name == "ref" else "chunked"
+        with torch.autocast("cpu", dtype=torch.bfloat16, enabled=name == "chunked"):
+            o, _ = attend(*leaves, backend=backend)
+        (o.double() * w).sum().backward()
+        grads[name] = [x.grad.double() for x in leaves]
+    for ref, got in zip(grads["ref"], grads["chunked"]):
+        assert ((got - ref).norm() / ref.norm()).item() < 2e-2

@@ -87,9 +87,10 @@ def _final(m_ref: dict | None, m_run: dict | None, tol: float) -> dict:
 
 
 def render(rows: list[dict], upto: int) -> str:
+    header = ("| run | GPUs | FSDP2 | steps compared | max rel diff | mean rel diff | curve | "
+              "val bpb diff | metrics |")
     lines = [f"# Multi-GPU runs against the one-GPU run (train loss up to step {upto}, final metrics)", "",
-             "| run | GPUs | FSDP2 | steps compared | max rel diff | mean rel diff | curve | "
-             "val bpb diff | metrics |", "|---|---:|---|---:|---:|---:|---|---:|---|"]
+             header, "|---|---:|---|---:|---:|---:|---|---:|---|"]
     for r in rows:
         curve = "ok" if r["curve_ok"] else f"FAIL ({r['reason'] or 'above rtol from step ' + str(r['first_step_above_rtol'])})"
         bpb = "" if r.get("diff_val_bits_per_byte") is None else f"{r['diff_val_bits_per_byte']:+.4f}"

@@ -9,7 +9,7 @@
 #       its run the fla conformance (phase v4b), each on its own GPU
 #   m2  scaling benchmark of the 160M preset at 1, 2 and 4 GPUs, DDP and FSDP2, machine otherwise idle
 #   m3  every pinned Triton config against fp64 (phase v4c), four shards over the four GPUs
-# Then, here: `python -m suite.bench.dist_match` on the m1 runs (curve and metric agreement).
+# m1 ends with `python -m suite.bench.dist_match` on its runs (curve and metric agreement).
 set -u
 export PYTHONUNBUFFERED=1 NCCL_NVLS_ENABLE=0 TORCH_SYMM_MEM_DISABLE_MULTICAST=1 NVSHMEM_DISABLE_NVLS=1
 export TRITON_CACHE_DIR=$PWD/.cache/triton TRITON_CACHE_AUTOTUNING=1 PYTHONPATH=$PWD
@@ -48,7 +48,10 @@ case "${1:-}" in
     { train 0 small 360; kernel_phase 0 v4b "$(left)"; } &
     { train 1,2 small-2gpu-ddp 270; train 1,2 small-2gpu-fsdp2 "$(left)" --fsdp; } &
     kernel_phase 3 v4a "$(left)" &
-    wait; pack m1
+    wait
+    (cd "$W" && python3 -m suite.bench.dist_match --ref runs/small/gla/0 --upto 200 --out distributed.json \
+      --runs runs/small-2gpu-ddp/gla/0 runs/small-2gpu-fsdp2/gla/0)
+    pack m1
     ;;
   m2)
     for gpus in ${GPUS:-0 0,1 0,1,2,3}; do scaling "$gpus"; done   # GPUS="0,1 0,1,2,3": some only

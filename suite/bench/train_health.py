@@ -23,7 +23,6 @@ import math
 import sys
 from pathlib import Path
 
-import numpy as np
 import torch
 
 from suite.provenance import provenance, write_json_atomic
@@ -126,7 +125,7 @@ def kernel_on_activations(variant: str, tier: str, data: Path, backends: list[st
     for b in backends:
         try:
             got = _grads(attend, inp, do, b, None)
-        except Exception as exc:  # a backend that cannot run here is reported, not fatal
+        except Exception as exc:  # noqa: BLE001 - a backend that cannot run here is reported, not fatal
             report["backends"][b] = {"error": f"{type(exc).__name__}: {exc}"[:300]}
             continue
         report["backends"][b] = {n: {"rel_rms": _rel(got[n], ref[n]), "nonfinite": int((~torch.isfinite(got[n])).sum())}
@@ -184,7 +183,7 @@ def main(argv: list[str] | None = None) -> int:
 def _safe(fn, *args):
     try:
         return fn(*args)
-    except Exception as exc:
+    except Exception as exc:  # noqa: BLE001 - one failing configuration must not hide the others
         return {"error": f"{type(exc).__name__}: {exc}"[:400]}
 
 
