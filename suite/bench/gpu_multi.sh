@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
-# The multi-GPU calls (issue: multi-GPU training): `bash suite/bench/gpu_multi.sh PHASE` from the
-# repo root on a machine with 4 H200s, with $OUT set, data/small prepared here and carried
+# The multi-GPU calls: `bash suite/bench/gpu_multi.sh PHASE` from the repo root on a machine with
+# 4 H200s (m1a/m1b: 2), with $OUT set, data/small prepared here and carried
 # (`suite prepare --tier small --out data/small`), and the fla-core wheel in .whl/ (carried).
 # Everything a phase writes is packed into $OUT/<phase>.tgz (checkpoints left out).
 #   m1  the small tier (gla, seed 0) on 1 GPU [GPU 0], then on 2 GPUs with DDP and with FSDP2
 #       [GPUs 1,2], at the same global batch and data order; beside them on GPU 3 the kernel
 #       phase v4a (vector conformance, pytest-benchmark compare, T = 4096), and on GPU 0 after
 #       its run the fla conformance (phase v4b), each on its own GPU
+#   m1a, m1b  the same runs on a 2-GPU machine, in two calls of one warm machine (each fits the
+#       10-minute limit): m1a the 1-GPU run [GPU 0]; m1b DDP then FSDP2 [GPUs 0,1] and dist_match
 #   m2  scaling benchmark of the 160M preset at 1, 2 and 4 GPUs, DDP and FSDP2, machine otherwise idle
 #   m3  every pinned Triton config against fp64 (phase v4c), four shards over the four GPUs
 # m1 ends with `python -m suite.bench.dist_match` on its runs (curve and metric agreement).
@@ -53,6 +55,15 @@ case "${1:-}" in
       --runs runs/small-2gpu-ddp/gla/0 runs/small-2gpu-fsdp2/gla/0)
     pack m1
     ;;
+  m1a)
+    train 0 small 540; pack m1a
+    ;;
+  m1b)
+    train 0,1 small-2gpu-ddp 270; train 0,1 small-2gpu-fsdp2 "$(left)" --fsdp
+    (cd "$W" && python3 -m suite.bench.dist_match --ref runs/small/gla/0 --upto 200 --out distributed.json \
+      --runs runs/small-2gpu-ddp/gla/0 runs/small-2gpu-fsdp2/gla/0)
+    pack m1b
+    ;;
   m2)
     for gpus in ${GPUS:-0 0,1 0,1,2,3}; do scaling "$gpus"; done   # GPUS="0,1 0,1,2,3": some only
     cat "$W"/bench/*/scaling.md; pack m2
@@ -64,5 +75,5 @@ case "${1:-}" in
     done
     wait; grep -h "^== \|passed\|failed" "$W"/v4c_*.log; pack m3
     ;;
-  *) echo "usage: $0 m1|m2|m3"; exit 2 ;;
+  *) echo "usage: $0 m1|m1a|m1b|m2|m3"; exit 2 ;;
 esac
