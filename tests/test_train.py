@@ -158,3 +158,21 @@ def test_missing_data_and_bad_run_dir_are_clear(tmp_path):
     with pytest.raises(SuiteError, match="config.json: not found"):
         tmp_path.joinpath("empty").mkdir()
         load_run(tmp_path / "empty")
+
+
+def test_token_id_0_in_the_data_is_refused_before_anything_is_written(micro_data, tmp_path):
+    """Spec Q9: embedding row 0 is frozen at zero, so data that uses id 0 would overflow the
+    gradient at depth (NaN); training stops with one sentence instead, writing nothing."""
+    import shutil
+
+    import numpy as np
+
+    data = tmp_path / "data"
+    shutil.copytree(micro_data, data)
+    ids = np.fromfile(data / "train.bin", dtype=np.uint16)
+    ids[1234] = 0
+    ids.tofile(data / "train.bin")
+    out = tmp_path / "run"
+    with pytest.raises(SuiteError, match=r"train.bin: token id 0 at position 1234, .*freeze_pad_row"):
+        train(VARIANT, "micro", 0, out, data_dir=data, device="cpu")
+    assert not out.exists()

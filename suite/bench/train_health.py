@@ -53,7 +53,7 @@ def run_steps(variant: str, tier: str, data: Path, backend: str, precision: str,
     from suite.bench.train_speed import build_step
     from suite.data.shards import open_shard, rank_batch
     from suite.training.dist import Ctx
-    from suite.training.steps import token_nll
+    from suite.training.steps import accumulate_grads
 
     _, dcfg, t, model, opt, _ = build_step(variant, tier, device, backend=backend)
     t = dataclasses.replace(t, precision=precision, **({"batch_size": batch, "micro_batch_size": batch} if batch else {}))
@@ -63,13 +63,9 @@ def run_steps(variant: str, tier: str, data: Path, backend: str, precision: str,
     for s in range(steps):
         for g in opt.param_groups:
             g["lr"] = t.lr_at(s)
-        rows = torch.from_numpy(rank_batch(shard, 0, s, t.batch_size, dcfg.seq_len, 0, 1)).to(device)
+        rows = rank_batch(shard, 0, s, t.batch_size, dcfg.seq_len, 0, 1)
         found, handles = _nonfinite_modules(model)
-        chunks, total = torch.split(rows, micro), 0.0
-        for x in chunks:
-            loss = token_nll(model, x, t.precision, ctx).mean() / len(chunks)
-            loss.backward()
-            total += float(loss.detach())
+        total = accumulate_grads(model, rows, ctx, micro, t.precision)
         for h in handles:
             h.remove()
         bad = [n for n, p in model.named_parameters() if p.grad is not None and not torch.isfinite(p.grad).all()]

@@ -16,6 +16,7 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
+import numpy as np
 import torch
 from tqdm import tqdm
 
@@ -37,6 +38,7 @@ def train(variant: str, tier: str, seed: int, out: Path, data_dir: Path, backend
     ctx = setup(device)
     try:
         spec = resolve(variant, tier, seed, Path(data_dir), backend, ctx.device, overrides)
+        _check_padding_id(spec)
         if spec.train.threads and ctx.device.type == "cpu":
             torch.set_num_threads(spec.train.threads)
         rundir.check_config(out, spec)
@@ -50,6 +52,24 @@ def train(variant: str, tier: str, seed: int, out: Path, data_dir: Path, backend
         return _loop(spec, ctx, model, opt, out, ckpt, state, fsdp, stop_after)
     finally:
         teardown(ctx)
+
+
+def _check_padding_id(spec: RunSpec, chunk: int = 1 << 24) -> None:
+    """Refuse training data that uses token id 0 while the model keeps embedding row 0 at zero
+    (spec Q9, `freeze_pad_row`): a zero residual stream at such a token makes every RMSNorm scale
+    the gradient by sqrt(d / eps), and deep models overflow to NaN in the first step. Every rank
+    scans the same shard, so all stop together, before anything is written."""
+    if not spec.model.freeze_pad_row:
+        return
+    shard = open_shard(spec.data_dir, "train")
+    for start in range(0, len(shard), chunk):
+        hit = np.flatnonzero(shard[start:start + chunk] == 0)
+        if hit.size:
+            raise SuiteError(
+                f"{spec.data_dir}/train.bin: token id 0 at position {start + int(hit[0])}, but the model keeps "
+                "embedding row 0 at zero (freeze_pad_row, spec Q9), which overflows the gradient; prepare the "
+                "data with a tokenizer whose id 0 is a padding token (suite prepare trains one) or set the "
+                "variant option freeze_pad_row: false")
 
 
 def _load_state(ckpt: Path, spec: RunSpec) -> dict | None:

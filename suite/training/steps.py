@@ -1,6 +1,7 @@
 """One optimizer step and one validation pass, for any world size.
 
     loss = train_step(model, opt, rows, cfg, ctx, micro, amp)     # rows int64 [B/W, L+1]
+    loss = accumulate_grads(model, rows, ctx, micro, amp)          # the same, before clip and step
     val = evaluate(model, windows, byte_len, ctx, micro, amp)     # {"loss", "bits_per_byte", ...}
 
 Each rank gets its rows of the global batch and accumulates gradients over micro-batches of
@@ -38,8 +39,9 @@ def token_nll(model, x: torch.Tensor, precision: str, ctx: Ctx) -> torch.Tensor:
     return nll.view(b, L)
 
 
-def train_step(model, opt, rows: np.ndarray, grad_clip: float, ctx: Ctx, micro: int, precision: str) -> float:
-    """Forward/backward over the rank's rows in micro-batches, clip, step; the global mean loss."""
+def accumulate_grads(model, rows: np.ndarray, ctx: Ctx, micro: int, precision: str) -> float:
+    """Forward/backward over the rank's rows in micro-batches (each loss scaled by 1/n_micro, the
+    gradient all-reduced once, at the last one); the rank's mean loss."""
     x_all = torch.from_numpy(rows).to(ctx.device)
     chunks = list(torch.split(x_all, micro))
     total = 0.0
@@ -49,6 +51,12 @@ def train_step(model, opt, rows: np.ndarray, grad_clip: float, ctx: Ctx, micro: 
             loss = token_nll(model, x, precision, ctx).mean() / len(chunks)
             loss.backward()
         total += float(loss.detach())
+    return total
+
+
+def train_step(model, opt, rows: np.ndarray, grad_clip: float, ctx: Ctx, micro: int, precision: str) -> float:
+    """Forward/backward over the rank's rows in micro-batches, clip, step; the global mean loss."""
+    total = accumulate_grads(model, rows, ctx, micro, precision)
     torch.nn.utils.clip_grad_norm_(model.parameters(), grad_clip)
     opt.step()
     opt.zero_grad(set_to_none=True)
