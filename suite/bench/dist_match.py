@@ -2,7 +2,7 @@
 
     python -m suite.bench.dist_match --ref results/runs/small/gla/0 \
         --runs results/runs/small-2gpu-ddp/gla/0 results/runs/small-2gpu-fsdp2/gla/0 \
-        --upto 200 --out results/bench/h200/distributed.json          # also writes distributed.md
+        --upto 200 --out results/bench/h200/distributed/distributed.json   # and distributed.md
 
 Each run directory is one `suite train` output (curve.csv, metrics.json). For every run against
 the reference: the train loss at each logged step up to `--upto` (both runs log the same steps

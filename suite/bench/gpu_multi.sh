@@ -7,8 +7,14 @@
 #       [GPUs 1,2], at the same global batch and data order; beside them on GPU 3 the kernel
 #       phase v4a (vector conformance, pytest-benchmark compare, T = 4096), and on GPU 0 after
 #       its run the fla conformance (phase v4b), each on its own GPU
-#   m1a, m1b  the same runs on a 2-GPU machine, in two calls of one warm machine (each fits the
-#       10-minute limit): m1a the 1-GPU run [GPU 0]; m1b DDP then FSDP2 [GPUs 0,1] and dist_match
+#   m1a, m1b  the same runs on a 2-GPU machine in two calls (each fits the 10-minute limit):
+#       m1a the 1-GPU run [GPU 0] and beside it phase v4c on GPU 1 for the configs CONFIG_K selects
+#       (if set); m1b DDP then FSDP2 [GPUs 0,1] and dist_match against m1a's run, taken from this
+#       machine if it stayed warm, else from the repo (results/bench/h200/distributed/runs/small)
+#   m1c  two controls for m1a/m1b, one GPU each: the 1-GPU run again with micro-batch 16 instead
+#       of 32 (the same sums in another order, the kind of difference FSDP2 makes) [GPU 0], and
+#       with seed 1 (the seed spread of the final metrics) [GPU 1]; dist_match of all four runs
+#       against m1a's (the multi-GPU runs taken from results/bench/h200/distributed/runs)
 #   m2  scaling benchmark of the 160M preset at 1, 2 and 4 GPUs, DDP and FSDP2, machine otherwise idle
 #   m3  every pinned Triton config against fp64 (phase v4c), four shards over the four GPUs
 # m1 ends with `python -m suite.bench.dist_match` on its runs (curve and metric agreement).
@@ -56,13 +62,24 @@ case "${1:-}" in
     pack m1
     ;;
   m1a)
-    train 0 small 540; pack m1a
+    train 0 small 540 &
+    [ -n "${CONFIG_K:-}" ] && CONF_LIMIT=$(( $(left) - 20 )) kernel_phase 1 v4c "$(left)" &
+    wait; pack m1a
     ;;
   m1b)
+    ref=$W/runs/small/gla/0; [ -f "$ref/curve.csv" ] || ref=$PWD/results/bench/h200/distributed/runs/small/gla/0
     train 0,1 small-2gpu-ddp 270; train 0,1 small-2gpu-fsdp2 "$(left)" --fsdp
-    (cd "$W" && python3 -m suite.bench.dist_match --ref runs/small/gla/0 --upto 200 --out distributed.json \
+    (cd "$W" && python3 -m suite.bench.dist_match --ref "$ref" --upto 200 --out distributed.json \
       --runs runs/small-2gpu-ddp/gla/0 runs/small-2gpu-fsdp2/gla/0)
     pack m1b
+    ;;
+  m1c)
+    R=$PWD/results/bench/h200/distributed/runs
+    sed 's/micro_batch_size: 32/micro_batch_size: 16/' baselines/tiers/small.yaml > baselines/tiers/small-mb16.yaml
+    train 0 small-mb16 540 --tier small-mb16 & train 1 small-seed1 540 --seed 1 & wait
+    (cd "$W" && python3 -m suite.bench.dist_match --ref "$R/small/gla/0" --upto 200 --out distributed.json \
+      --runs "$R/small-2gpu-ddp/gla/0" "$R/small-2gpu-fsdp2/gla/0" runs/small-mb16/gla/0 runs/small-seed1/gla/0)
+    pack m1c
     ;;
   m2)
     for gpus in ${GPUS:-0 0,1 0,1,2,3}; do scaling "$gpus"; done   # GPUS="0,1 0,1,2,3": some only
@@ -75,5 +92,5 @@ case "${1:-}" in
     done
     wait; grep -h "^== \|passed\|failed" "$W"/v4c_*.log; pack m3
     ;;
-  *) echo "usage: $0 m1|m1a|m1b|m2|m3"; exit 2 ;;
+  *) echo "usage: $0 m1|m1a|m1b|m1c|m2|m3"; exit 2 ;;
 esac

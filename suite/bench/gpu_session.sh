@@ -15,7 +15,8 @@
 #   v3d     the dg fix's cases (static/scalar, T=63, D=128, every dtype) + its regression test
 #   v4a     vector conformance of v2.2 (all dtypes) + baseline compare + T = 4096 conformance
 #   v4b     fla conformance with its Hopper guard bypassed (fp64 decides)
-#   v4c     every pinned Triton config; `CONFIG_SHARD=I/N` runs configs I, I+N, ... only
+#   v4c     every pinned Triton config; `CONFIG_SHARD=I/N` runs configs I, I+N, ... only,
+#           `CONFIG_K=EXPR` only those pytest -k EXPR selects; CONF_LIMIT seconds (default 290)
 #   v2d     160M-shape bench (ours, fla, SDPA), SDPA at the anchor, fla conformance (T=63, D=64)
 #   v2c     static check, three-shape bench, fla conformance (T <= 500), fp16/fp32, baseline
 #   v2b     conformance (triton, fp16/fp32) + every pinned config + T sweep + pytest-benchmark baseline
@@ -70,7 +71,8 @@ case "${1:-main}" in
     SUITE_FLA_BYPASS_HOPPER_GUARD=1 conf conformance_fla_bf16 280 --backend fla -k "bfloat16 and (-63- or -500-) and -64-"
     ;;
   v4c)
-    conf conformance_triton_configs 290 --backend triton -k test_triton_config --config-shard "${CONFIG_SHARD:-0/1}"
+    conf conformance_triton_configs "${CONF_LIMIT:-290}" --backend triton --config-shard "${CONFIG_SHARD:-0/1}" \
+      -k "test_triton_config${CONFIG_K:+ and ($CONFIG_K)}"
     ;;
   v2d)
     b() { local n=$1 t=$2; shift 2; timeout "$t" python3 -m suite.cli bench --no-sweep --out "$OUT/$n" "$@" \

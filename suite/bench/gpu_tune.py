@@ -3,9 +3,12 @@
 For each decay family at the named shapes, runs the forward (no grad), the training forward
 (states saved) and the backward through `suite.kernels.attend(backend="triton")` with autotune
 on, then prints every timed config (`tuning.TIMINGS`) and the medians of the three pieces
-(`triton.testing.do_bench`, ms). A development aid for NOTES.md; `suite bench` is the benchmark.
+(`triton.testing.do_bench`, ms). With --host it also times the training forward as a caller
+sees it, median µs over 200 calls: the time to return (host work and launches, no sync) and to
+return and synchronise; the gap between the latter and do_bench's kernel time is host work.
+A development aid for NOTES.md; `suite bench` is the benchmark.
 
-    python -m suite.bench.gpu_tune [--shapes B8_T4096_H16_D128 ...] [--kinds scalar vector]
+    python -m suite.bench.gpu_tune [--shapes B8_T4096_H16_D128 ...] [--kinds scalar vector] [--host]
 """
 
 from __future__ import annotations
@@ -18,8 +21,8 @@ from suite.bench import adapters
 from suite.bench.protocol import parse_shape
 
 
-def split_times(shape: str, kind: str) -> dict[str, float]:
-    """Median ms of forward (no grad), training forward, and backward alone."""
+def split_times(shape: str, kind: str):
+    """Median ms of forward (no grad), training forward, and backward alone; and the forward."""
     from triton.testing import do_bench
 
     from suite.kernels import attend
@@ -37,21 +40,46 @@ def split_times(shape: str, kind: str) -> dict[str, float]:
     o = fwd()
     do = torch.randn_like(o)
     t_bwd = do_bench(lambda: torch.autograd.grad(o, (q, k, v, g), do, retain_graph=True), warmup=10, rep=50)
-    return {"fwd": t_fwd, "train_fwd": t_train_fwd, "bwd": t_bwd}
+    return {"fwd": t_fwd, "train_fwd": t_train_fwd, "bwd": t_bwd}, fwd
+
+
+def host_times(fwd, calls: int = 200) -> dict[str, float]:
+    """Median µs of `fwd()` returning (host launch work) and returning + synchronising."""
+    import statistics
+    import time
+
+    for _ in range(20):
+        fwd()
+    torch.cuda.synchronize()
+    launch, total = [], []
+    for _ in range(calls):
+        t0 = time.perf_counter()
+        fwd()
+        t1 = time.perf_counter()
+        torch.cuda.synchronize()
+        launch.append(t1 - t0)
+        total.append(time.perf_counter() - t0)
+    return {"host_launch_us": statistics.median(launch) * 1e6,
+            "launch_sync_us": statistics.median(total) * 1e6}
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--shapes", nargs="+", default=["B8_T4096_H16_D128", "B32_T2048_H12_D64"])
     ap.add_argument("--kinds", nargs="+", default=["scalar", "vector"])
+    ap.add_argument("--host", action="store_true", help="also the host-side time of the forward")
     a = ap.parse_args()
     import suite.kernels.triton  # noqa: F401  (registers the backend)
     from suite.kernels.triton import tuning
 
     for shape in a.shapes:
         for kind in a.kinds:
-            t = split_times(shape, kind)
+            t, fwd = split_times(shape, kind)
             print(f"{shape} {kind}: " + ", ".join(f"{n} {ms:.3f} ms" for n, ms in t.items()), flush=True)
+            if a.host:
+                h = host_times(fwd)  # the training forward: inputs require grad, states saved
+                print(f"{shape} {kind} training forward, host: " + ", ".join(f"{n} {us:.1f}" for n, us in h.items()),
+                      flush=True)
     for key, times in tuning.TIMINGS.items():
         ranked = sorted(times.items(), key=lambda kv: kv[1])
         print(key, " ".join(f"{n}={ms:.3f}" for n, ms in ranked), flush=True)
