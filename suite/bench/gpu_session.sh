@@ -17,6 +17,9 @@
 #   v4b     fla conformance with its Hopper guard bypassed (fp64 decides)
 #   v4c     every pinned Triton config; `CONFIG_SHARD=I/N` runs configs I, I+N, ... only,
 #           `CONFIG_K=EXPR` only those pytest -k EXPR selects; CONF_LIMIT seconds (default 290)
+#   v5a     static log-decay gradient from the state's derivative (static_grad.py): conformance of
+#           the static kind at T = 1024 and 4096 (triton, chunked; bf16, fp32), then its cost:
+#           suite bench static vs scalar at the anchor and the 160M shape (triton)
 #   v2d     160M-shape bench (ours, fla, SDPA), SDPA at the anchor, fla conformance (T=63, D=64)
 #   v2c     static check, three-shape bench, fla conformance (T <= 500), fp16/fp32, baseline
 #   v2b     conformance (triton, fp16/fp32) + every pinned config + T sweep + pytest-benchmark baseline
@@ -73,6 +76,13 @@ case "${1:-main}" in
   v4c)
     conf conformance_triton_configs "${CONF_LIMIT:-290}" --backend triton --config-shard "${CONFIG_SHARD:-0/1}" \
       -k "test_triton_config${CONFIG_K:+ and ($CONFIG_K)}"
+    ;;
+  v5a)
+    SUITE_TRITON_NO_AUTOTUNE=1 conf conformance_static_long_t 300 --backend triton --backend chunked \
+      -k "static and (-1024- or -4096-) and (bfloat16 or float32) and test_conformance"
+    timeout 200 python3 -m suite.cli bench --no-sweep --shapes B8_T4096_H16_D128 B32_T2048_H12_D64 \
+      --kinds static scalar --backends triton --out "$OUT/bench_static" > "$OUT/bench_static.log" 2>&1
+    echo "== bench_static rc=$?"; grep "|" "$OUT/bench_static/"*/kernels.md | tail -n 12
     ;;
   v2d)
     b() { local n=$1 t=$2; shift 2; timeout "$t" python3 -m suite.cli bench --no-sweep --out "$OUT/$n" "$@" \

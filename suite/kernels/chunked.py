@@ -28,7 +28,8 @@ d log-decay: no exponent is formed as G_j - G_j (the diagonal of A is the consta
 the last row's state weight is an exclusive suffix sum), so the gradient of g never sums O(1)
 terms that cancel; under strong decay the true d log-decay is tiny and such a cancellation would
 leave an fp32 relative error of percents (the q.dq - k.dk identity has the same weakness).
-Cost: O(T C (K + V)) for scalar decay, plus O(T (c + C/c) K) elementwise for vector decay; the
+A static (per-head) log-decay that needs a gradient takes it from `static_grad.py` (the state's
+derivative), not from autograd through the rows. Cost: O(T C (K + V)) for scalar decay, plus O(T (c + C/c) K) elementwise for vector decay; the
 state scan is a Python loop over T / C chunks. Default chunk 64, sub-chunk 8.
 """
 
@@ -39,6 +40,7 @@ import torch.nn.functional as F
 
 from suite.errors import SuiteError
 from suite.kernels import BACKENDS, check_inputs
+from suite.kernels.static_grad import attach_static_grad
 
 
 def _layout(x: torch.Tensor, NT: int, C: int, acc) -> torch.Tensor:
@@ -190,6 +192,12 @@ def attend_chunked(q, k, v, log_decay, *, kind=None, scale=1.0, initial_state=No
     """Chunkwise attention (see module doc); `kind` is derived (and inputs checked) when None."""
     if kind is None:
         kind = check_inputs(q, k, v, log_decay, initial_state)
+    if kind == "static" and log_decay.requires_grad and torch.is_grad_enabled():
+        # a per-head g gets its gradient from the state's derivative (static_grad.py), not from
+        # summed per-row gradients, which cancel at long T
+        o, ht = attend_chunked(q, k, v, log_decay.detach(), kind=kind, scale=scale, initial_state=initial_state,
+                               output_final_state=output_final_state, chunk_size=chunk_size, sub_chunk=sub_chunk)
+        return attach_static_grad(o, ht, q, k, v, log_decay, initial_state, scale)
     B, T, H, K = q.shape
     V = v.shape[-1]
     acc = torch.promote_types(q.dtype, torch.float32)

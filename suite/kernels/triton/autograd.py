@@ -6,8 +6,9 @@
 Shapes as `suite.kernels` (q, k [B,T,H,K]; v [B,T,H,V]; log_decay None / [H] / [B,T,H] /
 [B,T,H,K] fp32). The forward saves the state entering each chunk (q's dtype) when a gradient is
 needed; the backward is a reverse state-gradient sweep and a chunk-parallel pass (bwd.py).
-Gradients: q, k, v in their dtype, log-decay fp32 ([H] for static: the kernel's per-row gradient
-summed over B and T), initial_state fp32.
+Gradients: q, k, v in their dtype, log-decay fp32, initial_state fp32. A static log-decay [H]
+takes its gradient from `suite.kernels.static_grad` (the state's derivative, torch, fp32), not
+from the kernel's per-row gradients summed over B and T, which cancel at long T (NOTES.md).
 """
 
 from __future__ import annotations
@@ -17,14 +18,16 @@ import os
 import torch
 
 from suite.errors import SuiteError
+from suite.kernels.static_grad import attach_static_grad
 from suite.kernels.triton import tuning
 from suite.kernels.triton.bwd import launch_bwd
 from suite.kernels.triton.fwd import launch_fwd
 
 # dtype of the per-chunk states and state gradients kept for the backward (None: q's dtype);
 # `SUITE_TRITON_STATES=fp32` keeps them in fp32 (a precision experiment; twice the bytes). The
-# static kind always keeps fp32: its [H] gradient sums the pair terms of every row, and bf16
-# states put it at 1.2e-2 rel. RMS on the H200 (T=500, weak decay) against the 5e-3 gate.
+# static kind keeps fp32: when its [H] gradient was the sum of the kernel's per-row ones, bf16
+# states put it at 1.2e-2 rel. RMS on the H200 (T=500, weak decay) against the 5e-3 gate (that
+# gradient now comes from static_grad.py; bf16 states for static are untried on the GPU).
 STATES_DTYPE = torch.float32 if os.environ.get("SUITE_TRITON_STATES") == "fp32" else None
 
 
@@ -106,7 +109,7 @@ class TritonAttend(torch.autograd.Function):
                  "h0_shape": h0_shape, "ieee": q.dtype == torch.float32}
         dht = None if (dht is None or not has_ht) else dht.float().contiguous()
         out = run_backward(saved, do.contiguous(), dht, scale, kind, bt)
-        dg = out["dg"]
+        dg = out["dg"] if ctx.needs_input_grad[3] else None
         if kind == "static" and dg is not None:
             dg = dg.sum((0, 1))  # [B, T, H] per-row gradients -> [H]
         return out["dq"], out["dk"], out["dv"], dg, out["dh0"], None, None, None
@@ -119,5 +122,10 @@ def attend_triton(q, k, v, log_decay, *, kind, scale, initial_state, output_fina
     q, k, v = q.contiguous(), k.contiguous(), v.contiguous()
     g = None if log_decay is None else log_decay.float().contiguous()
     h0 = None if initial_state is None else initial_state.float().contiguous()
-    o, ht = TritonAttend.apply(q, k, v, g, h0, float(scale), kind, bool(output_final_state))
-    return o, (ht if output_final_state else None)
+    static_grad = kind == "static" and g.requires_grad and torch.is_grad_enabled()
+    o, ht = TritonAttend.apply(q, k, v, g.detach() if static_grad else g, h0, float(scale), kind,
+                               bool(output_final_state))
+    ht = ht if output_final_state else None
+    if static_grad:  # per-head g: its gradient from the state's derivative (suite/kernels/static_grad.py)
+        o, ht = attach_static_grad(o, ht, q, k, v, g, h0, float(scale))
+    return o, ht
