@@ -15,6 +15,10 @@
 #       of 32 (the same sums in another order, the kind of difference FSDP2 makes) [GPU 0], and
 #       with seed 1 (the seed spread of the final metrics) [GPU 1]; dist_match of all four runs
 #       against m1a's (the multi-GPU runs taken from results/bench/h200/distributed/runs)
+#   m1d, m1e  to settle FSDP2's curve (m1b: 2.4 % at step 190, the only logged step above 1 %):
+#       m1d FSDP2 again [GPUs 0,1] (is it deterministic run to run?); m1e two more one-GPU
+#       controls, micro-batch 8 [GPU 0] and seed 2 [GPU 1]; each ends with dist_match of every
+#       run in results/bench/h200/distributed/runs plus its own against the 1-GPU reference
 #   m2  scaling benchmark of the 160M preset at 1, 2 and 4 GPUs, DDP and FSDP2, machine otherwise idle
 #   m3  every pinned Triton config against fp64 (phase v4c), four shards over the four GPUs
 # m1 ends with `python -m suite.bench.dist_match` on its runs (curve and metric agreement).
@@ -81,6 +85,21 @@ case "${1:-}" in
       --runs "$R/small-2gpu-ddp/gla/0" "$R/small-2gpu-fsdp2/gla/0" runs/small-mb16/gla/0 runs/small-seed1/gla/0)
     pack m1c
     ;;
+  m1d)
+    R=$PWD/results/bench/h200/distributed/runs
+    train 0,1 small-2gpu-fsdp2-again "$(left)" --fsdp
+    (cd "$W" && python3 -m suite.bench.dist_match --ref "$R/small/gla/0" --upto 200 --out distributed.json \
+      --runs "$R"/small-*/gla/0 runs/small-2gpu-fsdp2-again/gla/0)
+    pack m1d
+    ;;
+  m1e)
+    R=$PWD/results/bench/h200/distributed/runs
+    sed 's/micro_batch_size: 32/micro_batch_size: 8/' baselines/tiers/small.yaml > baselines/tiers/small-mb8.yaml
+    train 0 small-mb8 "$(left)" --tier small-mb8 & train 1 small-seed2 "$(left)" --seed 2 & wait
+    (cd "$W" && python3 -m suite.bench.dist_match --ref "$R/small/gla/0" --upto 200 --out distributed.json \
+      --runs "$R"/small-*/gla/0 runs/small-mb8/gla/0 runs/small-seed2/gla/0)
+    pack m1e
+    ;;
   m2)
     for gpus in ${GPUS:-0 0,1 0,1,2,3}; do scaling "$gpus"; done   # GPUS="0,1 0,1,2,3": some only
     cat "$W"/bench/*/scaling.md; pack m2
@@ -92,5 +111,5 @@ case "${1:-}" in
     done
     wait; grep -h "^== \|passed\|failed" "$W"/v4c_*.log; pack m3
     ;;
-  *) echo "usage: $0 m1|m1a|m1b|m1c|m2|m3"; exit 2 ;;
+  *) echo "usage: $0 m1|m1a|m1b|m1c|m1d|m1e|m2|m3"; exit 2 ;;
 esac
