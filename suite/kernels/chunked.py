@@ -40,10 +40,9 @@ import torch.nn.functional as F
 
 from suite.errors import SuiteError
 from suite.kernels import BACKENDS, check_inputs
-from suite.kernels.static_grad import attach_static_grad
 
 
-def _layout(x: torch.Tensor, NT: int, C: int, acc) -> torch.Tensor:
+def layout_chunks(x: torch.Tensor, NT: int, C: int, acc) -> torch.Tensor:
     """[B, T, H, D] -> padded [B, H, NT, C, D] in `acc` (zero rows at the tail)."""
     B, T, H, D = x.shape
     x = x.to(acc).transpose(1, 2)  # [B, H, T, D]
@@ -61,7 +60,7 @@ def _chunk_log_decay(log_decay, kind, shape, NT, C, acc) -> torch.Tensor | None:
         g = g.view(1, 1, H, 1).expand(B, T, H, 1)
     elif kind == "scalar":  # [B, T, H] -> [B, T, H, 1]
         g = g.unsqueeze(-1)
-    return _layout(g, NT, C, acc)  # zero-padded log-decay keeps the state as is
+    return layout_chunks(g, NT, C, acc)  # zero-padded log-decay keeps the state as is
 
 
 def _masked_exp(diff: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
@@ -193,8 +192,10 @@ def attend_chunked(q, k, v, log_decay, *, kind=None, scale=1.0, initial_state=No
     if kind is None:
         kind = check_inputs(q, k, v, log_decay, initial_state)
     if kind == "static" and log_decay.requires_grad and torch.is_grad_enabled():
-        # a per-head g gets its gradient from the state's derivative (static_grad.py), not from
-        # summed per-row gradients, which cancel at long T
+        # a per-head g gets its gradient from the state's derivative (static_grad.py, which
+        # imports this module), not from summed per-row gradients, which cancel at long T
+        from suite.kernels.static_grad import attach_static_grad
+
         o, ht = attend_chunked(q, k, v, log_decay.detach(), kind=kind, scale=scale, initial_state=initial_state,
                                output_final_state=output_final_state, chunk_size=chunk_size, sub_chunk=sub_chunk)
         return attach_static_grad(o, ht, q, k, v, log_decay, initial_state, scale)
@@ -207,7 +208,7 @@ def attend_chunked(q, k, v, log_decay, *, kind=None, scale=1.0, initial_state=No
         return q.new_zeros(B, 0, H, V), (S if output_final_state else None)
     C, c, NT = _sizes(T, chunk_size, sub_chunk, kind)
     # 1. layout and padding: [B, T, H, D] -> [B, H, NT, C, D]
-    qc, kc, vc = (_layout(x, NT, C, acc) for x in (q, k, v))
+    qc, kc, vc = (layout_chunks(x, NT, C, acc) for x in (q, k, v))
     # 2. chunk-local cumulative log-decay G: [B, H, NT, C, 1 or K]
     g = _chunk_log_decay(log_decay, kind, q.shape, NT, C, acc)
     G = None if g is None else g.cumsum(dim=3)

@@ -32,12 +32,7 @@ from __future__ import annotations
 import torch
 import torch.nn.functional as F
 
-
-def _chunks(x: torch.Tensor, NT: int, C: int, acc) -> torch.Tensor:
-    """[B, T, H, D] -> [B, H, NT, C, D] in `acc`, zero rows at the tail."""
-    B, T, H, D = x.shape
-    x = F.pad(x.to(acc).transpose(1, 2), (0, 0, 0, NT * C - T))
-    return x.reshape(B, H, NT, C, D)
+from suite.kernels.chunked import layout_chunks
 
 
 def _counts(T: int, NT: int, C: int, device, acc) -> tuple[torch.Tensor, torch.Tensor]:
@@ -55,7 +50,7 @@ def static_decay_grad(q, k, v, g, h0, do, dht, scale: float, chunk: int = 64) ->
     C = min(chunk, max(T, 1))
     NT = -(-T // C)
     with torch.autocast(q.device.type, enabled=False):
-        qc, kc, vc, doc = (_chunks(x, NT, C, acc) for x in (q, k, v, do))  # [B, H, NT, C, D]
+        qc, kc, vc, doc = (layout_chunks(x, NT, C, acc) for x in (q, k, v, do))  # [B, H, NT, C, D]
         gh = g.to(acc).view(1, H, 1, 1)  # [1, H, 1, 1]
         n, P = _counts(T, NT, C, q.device, acc)  # [NT, C], [NT + 1]
         # intra-chunk pairs: (n_i - n_j) e^{g (n_i - n_j)} (q_i . k_j) (do_i . v_j), j <= i
