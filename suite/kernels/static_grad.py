@@ -24,7 +24,8 @@ rows before chunk c), with S_c, S'_c the state and its derivative entering chunk
                                           + e^{g (P_c - P_{m+1})} U'_m]
     U_m = sum_j e^{g (N_m - n_j)} k_j v_j^T,  U'_m = sum_j (N_m - n_j) e^{g (N_m - n_j)} k_j v_j^T.
 Every exponent is <= 0. Computed in fp32 (fp64 for fp64 inputs) with autocast off, whatever the
-inputs' dtype: O(T C (K + V) + T^2 / C^2 K V) per head, a fixed number of batched matmuls.
+inputs' dtype: O(T C (K + V) + T^2 / C^2 K V) per head, a fixed number of batched matmuls, with
+four [NT, K*V] chunk sums per (b, h) as the largest temporaries.
 """
 
 from __future__ import annotations
@@ -43,46 +44,59 @@ def _counts(T: int, NT: int, C: int, device, acc) -> tuple[torch.Tensor, torch.T
     return n, P
 
 
+def _intra(qc, kc, vc, doc, n, gh) -> torch.Tensor:
+    """[B, H]: pairs inside a chunk, sum_{j <= i} (n_i - n_j) e^{g (n_i - n_j)} (q_i . k_j) (do_i . v_j)."""
+    dn = (n.unsqueeze(-1) - n.unsqueeze(-2)).clamp_min(0)  # [NT, C, C]; 0 on and above the diagonal
+    w = dn * (gh.unsqueeze(-1) * dn).exp()  # [1, H, NT, C, C]
+    return (w * (qc @ kc.transpose(-1, -2)) * (doc @ vc.transpose(-1, -2))).sum((-1, -2, -3))
+
+
+def _weighted_outer(a, b, n_rel, gh) -> tuple[torch.Tensor, torch.Tensor]:
+    """sum over a chunk's rows of e^{g n} a b^T and of n e^{g n} a b^T, flattened: 2 x [B, H, NT, K*V]."""
+    e = (gh * n_rel).exp().unsqueeze(-1)  # [1, H, NT, C, 1]
+    plain = (a * e).transpose(-1, -2) @ b  # [B, H, NT, K, V]
+    weighted = (a * (n_rel.unsqueeze(-1) * e)).transpose(-1, -2) @ b
+    return plain.flatten(-2), weighted.flatten(-2)
+
+
+def _toeplitz(g, P) -> tuple[torch.Tensor, torch.Tensor]:
+    """E, gap * E [H, NT + 1, NT]: E[c, m] = e^{g (P_c - P_{m+1})} for m < c, else 0."""
+    gap = P.view(-1, 1) - P[1:].view(1, -1)  # [NT + 1, NT]
+    E = torch.where(gap >= 0, (g.view(-1, 1, 1) * gap.clamp_min(0)).exp(), 0.0)
+    return E, gap.clamp_min(0) * E
+
+
 def static_decay_grad(q, k, v, g, h0, do, dht, scale: float, chunk: int = 64) -> torch.Tensor:
-    """dL/dg [H] for o = attend(q, k, v, g [H], scale, h0), given do [B,T,H,V] and dht [B,H,K,V]."""
-    B, T, H, K = q.shape
+    """dL/dg [H] for o = attend(q, k, v, g [H], scale, h0), given do [B,T,H,V] and dht [B,H,K,V].
+
+    The entering states are never formed: <M_c, S_c> = sum_m E[c, m] <M_c, U_m> (and likewise for
+    S'), so the inter-chunk part is a Gram matrix of the chunk sums, [2 NT, 2 NT] per (b, h)."""
+    _, T, H, _ = q.shape
     acc = torch.promote_types(q.dtype, torch.float32)
     C = min(chunk, max(T, 1))
     NT = -(-T // C)
     with torch.autocast(q.device.type, enabled=False):
         qc, kc, vc, doc = (layout_chunks(x, NT, C, acc) for x in (q, k, v, do))  # [B, H, NT, C, D]
-        gh = g.to(acc).view(1, H, 1, 1)  # [1, H, 1, 1]
+        ga = g.to(acc)
+        gh = ga.view(1, H, 1, 1)
         n, P = _counts(T, NT, C, q.device, acc)  # [NT, C], [NT + 1]
-        # intra-chunk pairs: (n_i - n_j) e^{g (n_i - n_j)} (q_i . k_j) (do_i . v_j), j <= i
-        dn = (n.unsqueeze(-1) - n.unsqueeze(-2)).clamp_min(0)  # [NT, C, C]; 0 on and above the diagonal
-        w = dn * (gh.unsqueeze(-1) * dn).exp()  # [1, H, NT, C, C]
-        intra = (w * (qc @ kc.transpose(-1, -2)) * (doc @ vc.transpose(-1, -2))).sum((-1, -2, -3))
-        # chunk contributions U, U' [B, H, NT, K, V]
-        tail = n[:, -1:] - n  # [NT, C] N_m - n_j
-        e_tail = (gh * tail).exp()  # [1, H, NT, C]
-        U = (kc * e_tail.unsqueeze(-1)).transpose(-1, -2) @ vc
-        U1 = (kc * (tail * e_tail).unsqueeze(-1)).transpose(-1, -2) @ vc
-        # entering states S, S' [B, H, NT + 1, K, V] through Toeplitz weights [H, NT + 1, NT]
-        gap = (P.view(-1, 1) - P[1:].view(1, -1))  # [NT + 1, NT] P_c - P_{m+1}
-        mask = gap >= 0
-        gap = gap.clamp_min(0)
-        E = torch.where(mask, (g.to(acc).view(H, 1, 1) * gap).exp(), 0.0)  # [H, NT + 1, NT]
-        flat = (B, H, NT, K * v.shape[-1])
-        S = (E @ U.reshape(flat)).view(B, H, NT + 1, K, -1)
-        S1 = ((gap * E) @ U.reshape(flat) + E @ U1.reshape(flat)).view(B, H, NT + 1, K, -1)
+        dg = _intra(qc, kc, vc, doc, n, gh)  # [B, H]
+        U, U1 = _weighted_outer(kc, vc, n[:, -1:] - n, gh)  # chunk sums, weights from the chunk end
+        M1, M = _weighted_outer(qc, doc, n, gh)  # row sums: M1 (e^{g n}) meets S', M (n e^{g n}) S
+        E, gapE = _toeplitz(ga, P)  # [H, NT + 1, NT]
+        gram = torch.cat([M1, M], 2) @ torch.cat([U, U1], 2).transpose(-1, -2)  # [B, H, 2NT, 2NT]
+        MU, M1U, M1U1 = gram[..., NT:, :NT], gram[..., :NT, :NT], gram[..., :NT, NT:]
+        dg = dg + (E[:, :NT] * MU + gapE[:, :NT] * M1U + E[:, :NT] * M1U1).sum((-1, -2))
+        e_h = (ga.view(H, 1) * P).exp()  # [H, NT + 1] e^{g P_c}: the initial state's decay
         if h0 is not None:
-            e_h0 = (g.to(acc).view(H, 1) * P.view(1, -1)).exp()  # [H, NT + 1]
-            h = h0.to(acc).unsqueeze(2)  # [B, H, 1, K, V]
-            S = S + e_h0.view(1, H, -1, 1, 1) * h
-            S1 = S1 + (P * e_h0).view(1, H, -1, 1, 1) * h
-        # inter-chunk rows: weights n_i e^{g n_i} on S_c, e^{g n_i} on S'_c
-        e_row = (gh * n).exp()  # [1, H, NT, C]
-        M = (qc * (n * e_row).unsqueeze(-1)).transpose(-1, -2) @ doc  # [B, H, NT, K, V]
-        M1 = (qc * e_row.unsqueeze(-1)).transpose(-1, -2) @ doc
-        inter = (M * S[:, :, :NT]).sum((-1, -2, -3)) + (M1 * S1[:, :, :NT]).sum((-1, -2, -3))
-        dg = scale * (intra + inter)  # [B, H]
-        if dht is not None:
-            dg = dg + (dht.to(acc) * S1[:, :, NT]).sum((-1, -2))
+            h = h0.to(acc).flatten(-2).unsqueeze(-1)  # [B, H, K*V, 1]
+            dg = dg + (e_h[:, :NT] * (M @ h).squeeze(-1) + P[:NT] * e_h[:, :NT] * (M1 @ h).squeeze(-1)).sum(-1)
+        dg = scale * dg
+        if dht is not None:  # <dht, S'_T>, S'_T the derivative entering chunk NT (the final state)
+            d = dht.to(acc).flatten(-2).unsqueeze(-1)  # [B, H, K*V, 1]
+            dg = dg + (gapE[:, NT] * (U @ d).squeeze(-1) + E[:, NT] * (U1 @ d).squeeze(-1)).sum(-1)
+            if h0 is not None:
+                dg = dg + P[NT] * e_h[:, NT] * (dht.to(acc) * h0.to(acc)).sum((-1, -2))
     return dg.sum(0).to(g.dtype)
 
 
