@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# One device call of the kernel work: `bash suite/bench/gpu_session.sh PHASE` from the repo root,
+# One GPU run of the kernel work: `bash suite/bench/gpu_session.sh PHASE` from the repo root,
 # with $OUT set (logs and JSON land there) and the fla-core wheel in .whl/ (carried).
 #   main    (a) correctness of the default Triton configs over kinds x dtypes x head dims x T
 #               against the fp64 recurrence (gpu_check --part matrix, autotune off),
