@@ -41,6 +41,10 @@ train() {  # train GPUS NAME TIMEOUT [ARGS...]: the small tier's gla seed 0 into
     --data data/small --out "$W/runs/$name/gla/0" "$@" > "$W/train_$name.log" 2>&1
   echo "== train $name rc=$? at $(( $(date +%s) - START )) s"; tail -c 300 "$W/train_$name.log" | tr '\r' '\n' | tail -n 2
 }
+match() {  # match REF RUN...: dist_match of the runs against REF (paths relative to $W or absolute)
+  local ref=$1; shift
+  (cd "$W" && python3 -m suite.bench.dist_match --ref "$ref" --upto 200 --out distributed.json --runs "$@")
+}
 kernel_phase() {  # kernel_phase GPU PHASE TIMEOUT: a phase of gpu_session.sh on one GPU
   CUDA_VISIBLE_DEVICES=$1 OUT="$W/$2" timeout "$3" bash suite/bench/gpu_session.sh "$2" > "$W/$2.log" 2>&1
   echo "== kernel phase $2 rc=$? at $(( $(date +%s) - START )) s"; grep "^== \|passed\|failed" "$W/$2.log" | head -n 12
@@ -61,8 +65,7 @@ case "${1:-}" in
     { train 1,2 small-2gpu-ddp 270; train 1,2 small-2gpu-fsdp2 "$(left)" --fsdp; } &
     kernel_phase 3 v4a "$(left)" &
     wait
-    (cd "$W" && python3 -m suite.bench.dist_match --ref runs/small/gla/0 --upto 200 --out distributed.json \
-      --runs runs/small-2gpu-ddp/gla/0 runs/small-2gpu-fsdp2/gla/0)
+    match runs/small/gla/0 runs/small-2gpu-ddp/gla/0 runs/small-2gpu-fsdp2/gla/0
     pack m1
     ;;
   m1a)
@@ -73,31 +76,27 @@ case "${1:-}" in
   m1b)
     ref=$W/runs/small/gla/0; [ -f "$ref/curve.csv" ] || ref=$PWD/results/bench/h200/distributed/runs/small/gla/0
     train 0,1 small-2gpu-ddp 270; train 0,1 small-2gpu-fsdp2 "$(left)" --fsdp
-    (cd "$W" && python3 -m suite.bench.dist_match --ref "$ref" --upto 200 --out distributed.json \
-      --runs runs/small-2gpu-ddp/gla/0 runs/small-2gpu-fsdp2/gla/0)
+    match "$ref" runs/small-2gpu-ddp/gla/0 runs/small-2gpu-fsdp2/gla/0
     pack m1b
     ;;
   m1c)
     R=$PWD/results/bench/h200/distributed/runs
     sed 's/micro_batch_size: 32/micro_batch_size: 16/' baselines/tiers/small.yaml > baselines/tiers/small-mb16.yaml
     train 0 small-mb16 540 --tier small-mb16 & train 1 small-seed1 540 --seed 1 & wait
-    (cd "$W" && python3 -m suite.bench.dist_match --ref "$R/small/gla/0" --upto 200 --out distributed.json \
-      --runs "$R/small-2gpu-ddp/gla/0" "$R/small-2gpu-fsdp2/gla/0" runs/small-mb16/gla/0 runs/small-seed1/gla/0)
+    match "$R/small/gla/0" "$R/small-2gpu-ddp/gla/0" "$R/small-2gpu-fsdp2/gla/0" runs/small-mb16/gla/0 runs/small-seed1/gla/0
     pack m1c
     ;;
   m1d)
     R=$PWD/results/bench/h200/distributed/runs
     train 0,1 small-2gpu-fsdp2-again "$(left)" --fsdp
-    (cd "$W" && python3 -m suite.bench.dist_match --ref "$R/small/gla/0" --upto 200 --out distributed.json \
-      --runs "$R"/small-*/gla/0 runs/small-2gpu-fsdp2-again/gla/0)
+    match "$R/small/gla/0" "$R"/small-*/gla/0 runs/small-2gpu-fsdp2-again/gla/0
     pack m1d
     ;;
   m1e)
     R=$PWD/results/bench/h200/distributed/runs
     sed 's/micro_batch_size: 32/micro_batch_size: 8/' baselines/tiers/small.yaml > baselines/tiers/small-mb8.yaml
     train 0 small-mb8 "$(left)" --tier small-mb8 & train 1 small-seed2 "$(left)" --seed 2 & wait
-    (cd "$W" && python3 -m suite.bench.dist_match --ref "$R/small/gla/0" --upto 200 --out distributed.json \
-      --runs "$R"/small-*/gla/0 runs/small-mb8/gla/0 runs/small-seed2/gla/0)
+    match "$R/small/gla/0" "$R"/small-*/gla/0 runs/small-mb8/gla/0 runs/small-seed2/gla/0
     pack m1e
     ;;
   m2)

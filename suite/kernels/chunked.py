@@ -29,7 +29,8 @@ the last row's state weight is an exclusive suffix sum), so the gradient of g ne
 terms that cancel; under strong decay the true d log-decay is tiny and such a cancellation would
 leave an fp32 relative error of percents (the q.dq - k.dk identity has the same weakness).
 A static (per-head) log-decay that needs a gradient takes it from `static_grad.py` (the state's
-derivative), not from autograd through the rows. Cost: O(T C (K + V)) for scalar decay, plus O(T (c + C/c) K) elementwise for vector decay; the
+derivative), not from autograd through the rows.
+Cost: O(T C (K + V)) for scalar decay, plus O(T (c + C/c) K) elementwise for vector decay; the
 state scan is a Python loop over T / C chunks. Default chunk 64, sub-chunk 8.
 """
 
