@@ -7,6 +7,7 @@ import json
 import pytest
 
 from suite.bench.merge import main, merge
+from suite.bench.report import sdpa_ratio, speedups
 from suite.errors import SuiteError
 
 
@@ -30,7 +31,9 @@ def test_merge_joins_rows_and_later_runs_replace(tmp_path):
     assert [r["source"] for r in m["runs"]] == [str(a), str(b)]
     assert main([str(a), str(b), "--out", str(tmp_path / "out")]) == 0
     md = (tmp_path / "out" / "kernels.md").read_text()
-    assert "| B1_T8_H1_D8 | scalar | triton | fwd | 1.000 |" in md and "0.25" in md  # x SDPA = 1/4
+    assert "| B1_T8_H1_D8 | scalar | triton | fwd | 1.000 |" in md
+    assert main([str(a), "--out", str(tmp_path / "one")]) == 0  # x SDPA within run a: 2/4
+    assert "| B1_T8_H1_D8 | scalar | triton | fwd | 2.000 | 2.000-2.000 | 0.50 |" in (tmp_path / "one" / "kernels.md").read_text()
 
 
 def test_merge_refuses_two_devices_and_bad_files(tmp_path):
@@ -42,3 +45,22 @@ def test_merge_refuses_two_devices_and_bad_files(tmp_path):
     bad.write_text("{}")
     with pytest.raises(SuiteError, match="missing key 'rows'"):
         merge([bad])
+
+
+def test_ratios_pair_rows_of_one_run_only(tmp_path):
+    """Ours vs fla and x SDPA compare kernels measured side by side: a merged table pairs a row
+    only with rows of its own run, and shows each row's run."""
+    a = _run(tmp_path / "a.json", "GPU X", [_row("B1_T8_H1_D8", "triton", 2.0), _row("B1_T8_H1_D8", "fla", 6.0),
+                                             _row("B1_T8_H1_D8", "sdpa", 4.0)])
+    b = _run(tmp_path / "b.json", "GPU X", [_row("B1_T8_H1_D8", "triton", 1.0)])
+    m = merge([a, b])
+    runs = {r["backend"]: r["run"] for r in m["rows"]}
+    assert runs == {"triton": 2, "fla": 1, "sdpa": 1}
+    assert speedups(m["rows"]) == ""  # ours from run 2, fla from run 1: no ratio
+    assert sdpa_ratio(next(r for r in m["rows"] if r["backend"] == "triton"), m["rows"]) is None
+    same = merge([a])
+    assert "| B1_T8_H1_D8 | scalar | fwd | 3.00x |" in speedups(same["rows"])
+    assert main([str(a), str(b), "--out", str(tmp_path / "out")]) == 0
+    md = (tmp_path / "out" / "kernels.md").read_text()
+    assert "| B1_T8_H1_D8 | scalar | triton | fwd | 1.000 | 1.000-1.000 | - |" in md and md.count(" 2 |") == 1
+    assert f"2 `{b}`" in md

@@ -121,13 +121,18 @@ def check(backend: str, shape: dict, kind: str, dtype, device, mode: str, tokens
     grad = mode == "fwdbwd"
     ins = make_inputs(sl, kind, dtype, device, grad, seed=1)
     ref_ins = [None if t is None else t.detach().double().requires_grad_(grad) for t in ins]
+    # one output gradient for both, exact in the tested dtype: an fp64 reference fed the unrounded
+    # one differs in its input, and a gradient that sums with cancellation (the static kind's
+    # [H] dg) turns that rounding into a 1e-2 "error" of the kernel
+    do = None
     outs = {}
     for name, xs, fn in (("test", ins, backend_fn(backend, kind, scale)),
                          ("ref", ref_ins, lambda *a: _reference(backend, *a, kind, scale))):
         o = fn(*xs)
         res = {"o": o}
         if grad:
-            do = torch.randn(o.shape, generator=torch.Generator().manual_seed(2)).to(device)
+            if do is None:  # the tested backend runs first: do in its output dtype
+                do = torch.randn(o.shape, generator=torch.Generator().manual_seed(2)).to(device, o.dtype)
             o.backward(do.to(o.dtype))
             for n, t in zip(("dq", "dk", "dv", "dg"), xs):
                 if t is not None and t.grad is not None:

@@ -20,6 +20,14 @@
 #   v5a     static log-decay gradient from the state's derivative (static_grad.py): conformance of
 #           the static kind at T = 1024 and 4096 (triton, chunked; bf16, fp32), then its cost:
 #           suite bench static vs scalar at the anchor and the 160M shape (triton)
+#   v7a     split forward (fwd.py: state pass + chunk-parallel output): conformance of its pinned
+#           configs, per-config autotune times (gpu_tune), bench at 160M (ours, fla, SDPA) and the anchor
+#   v7b     v5a's long-T static conformance; forward rows (ours, fla, SDPA) at the anchor and 160M;
+#           default-config bf16 conformance at T = 63
+#   v7c     the split forward's passes alone (gpu_tune --passes); pytest-benchmark compare against the
+#           stored baseline, saving this run beside it
+#   v7d     bench at the anchor (ours, SDPA) and the 160M scalar rows with fla's fwd+bwd in the same run
+#   v7e     static (gradient from static_grad.py) beside scalar decay, ours, at 160M and the anchor
 #   v2d     160M-shape bench (ours, fla, SDPA), SDPA at the anchor, fla conformance (T=63, D=64)
 #   v2c     static check, three-shape bench, fla conformance (T <= 500), fp16/fp32, baseline
 #   v2b     conformance (triton, fp16/fp32) + every pinned config + T sweep + pytest-benchmark baseline
@@ -37,6 +45,11 @@ conf() {  # conf NAME TIMEOUT PYTEST-ARGS...: one conformance run with its own J
   timeout "$t" python3 -m pytest -q -p no:cacheprovider -p no:warnings tests/test_conformance.py -m kernels "$@" \
     --conformance-report "$OUT/$name.json" > "$OUT/$name.log" 2>&1
   echo "== $name rc=$?"; tail -n 4 "$OUT/$name.log"; grep -m 12 "^FAILED" "$OUT/$name.log"
+}
+bench() {  # bench NAME TIMEOUT SUITE-BENCH-ARGS...: one `suite bench` run into $OUT/NAME
+  local n=$1 t=$2; shift 2
+  timeout "$t" python3 -m suite.cli bench --no-sweep --out "$OUT/$n" "$@" > "$OUT/$n.log" 2>&1
+  echo "== $n rc=$?"; grep "|" "$OUT/$n/"*/kernels.md | tail -n 12
 }
 case "${1:-main}" in
   v3a)  # fla's first calls autotune for minutes on a fresh machine: one call for the fla rows
@@ -83,6 +96,41 @@ case "${1:-main}" in
     timeout 200 python3 -m suite.cli bench --no-sweep --shapes B8_T4096_H16_D128 B32_T2048_H12_D64 \
       --kinds static scalar --backends triton --out "$OUT/bench_static" > "$OUT/bench_static.log" 2>&1
     echo "== bench_static rc=$?"; grep "|" "$OUT/bench_static/"*/kernels.md | tail -n 12
+    ;;
+  v7a)  # split forward schedule: GPU correctness of its configs, per-config times, the 160M and anchor rows
+    conf conformance_triton_split 190 --backend triton -k "test_triton_config and split"
+    timeout 110 python3 -m suite.bench.gpu_tune --shapes B8_T4096_H16_D128 B32_T2048_H12_D64 \
+      --kinds scalar vector > "$OUT/gpu_tune_v7.log" 2>&1; echo "== gpu_tune rc=$?"; tail -n 30 "$OUT/gpu_tune_v7.log"
+    bench bench_160m 130 --shapes B32_T2048_H12_D64 --kinds scalar vector --backends triton fla sdpa
+    bench bench_anchor 140 --shapes B8_T4096_H16_D128 --kinds scalar vector --backends triton sdpa
+    ;;
+  v7b)  # v5a's long-T static conformance; forward rows again (no states under no_grad since v7), fla beside
+    SUITE_TRITON_NO_AUTOTUNE=1 conf conformance_static_long_t 240 --backend triton --backend chunked \
+      -k "static and (-1024- or -4096-) and (bfloat16 or float32) and test_conformance"
+    bench bench_anchor_fwd 120 --shapes B8_T4096_H16_D128 --kinds scalar vector --backends triton fla sdpa --modes fwd
+    bench bench_160m_fwd 90 --shapes B32_T2048_H12_D64 --kinds scalar vector --backends triton fla sdpa --modes fwd
+    SUITE_TRITON_NO_AUTOTUNE=1 conf conformance_triton_v7 100 --backend triton -k "bfloat16 and -63- and test_conformance"
+    (cd "$OUT" && tar czf bench_v7b.tgz bench_*/ && rm -rf bench_*/)
+    ;;
+  v7c)  # the split forward's two passes alone; pytest-benchmark compare against the stored baseline
+    timeout 150 python3 -m suite.bench.gpu_tune --shapes B8_T4096_H16_D128 B32_T2048_H12_D64 \
+      --kinds scalar vector --passes > "$OUT/gpu_tune_passes.log" 2>&1; echo "== gpu_tune rc=$?"
+    grep -v -i warn "$OUT/gpu_tune_passes.log" | tail -n 24
+    timeout 220 python3 -m pytest -q -p no:cacheprovider -p no:warnings tests/bench/test_kernel_speed.py \
+      --benchmark-only -k "not fla" --benchmark-storage=baselines/bench/h200 --benchmark-compare \
+      --benchmark-compare-fail=median:10% --benchmark-columns=median,iqr \
+      --benchmark-save=kernels_v7 > "$OUT/pytest_compare_v7.log" 2>&1
+    echo "== compare rc=$?"; tail -n 22 "$OUT/pytest_compare_v7.log"
+    (cd baselines/bench/h200 && tar czf "$OUT/baseline_v7.tgz" .)
+    ;;
+  v7d)  # the anchor's rows (ours, SDPA) and the 160M scalar rows beside fla's forward+backward, one run each
+    bench bench_anchor 150 --shapes B8_T4096_H16_D128 --kinds scalar vector --backends triton sdpa
+    bench bench_160m_fla 230 --shapes B32_T2048_H12_D64 --kinds scalar --backends triton fla
+    (cd "$OUT" && tar czf bench_v7d.tgz bench_*/ && rm -rf bench_*/)
+    ;;
+  v7e)  # what the static gradient from the state's derivative costs: static beside scalar, ours
+    bench bench_static 230 --shapes B32_T2048_H12_D64 B8_T4096_H16_D128 --kinds static scalar --backends triton
+    (cd "$OUT" && tar czf bench_v7e.tgz bench_*/ && rm -rf bench_*/)
     ;;
   v2d)
     b() { local n=$1 t=$2; shift 2; timeout "$t" python3 -m suite.cli bench --no-sweep --out "$OUT/$n" "$@" \

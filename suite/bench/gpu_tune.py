@@ -6,9 +6,10 @@ on, then prints every timed config (`tuning.TIMINGS`) and the medians of the thr
 (`triton.testing.do_bench`, ms). With --host it also times the training forward as a caller
 sees it, median µs over 200 calls: the time to return (host work and launches, no sync) and to
 return and synchronise; the gap between the latter and do_bench's kernel time is host work.
+With --passes it times the split forward's state pass and output pass alone, per split config.
 A development aid for NOTES.md; `suite bench` is the benchmark.
 
-    python -m suite.bench.gpu_tune [--shapes B8_T4096_H16_D128 ...] [--kinds scalar vector] [--host]
+    python -m suite.bench.gpu_tune [--shapes B8_T4096_H16_D128 ...] [--kinds scalar vector] [--host] [--passes]
 """
 
 from __future__ import annotations
@@ -43,6 +44,32 @@ def split_times(shape: str, kind: str):
     return {"fwd": t_fwd, "train_fwd": t_train_fwd, "bwd": t_bwd}, fwd
 
 
+def pass_times(shape: str, kind: str) -> dict[str, tuple[float, float]]:
+    """Median ms of the split forward's two passes alone, per split config of `kind`'s family:
+    {config name: (state pass, output pass)}; inference (no states kept for a backward)."""
+    from triton.testing import do_bench
+
+    from suite.kernels.triton import fwd as tf
+    from suite.kernels.triton import tuning
+    from suite.kernels.triton.autograd import KIND_ID, _family
+
+    dims = parse_shape(shape)
+    q, k, v, g = adapters.make_inputs(dims, kind, torch.bfloat16, torch.device("cuda"), grad=False)
+    B, T, H, K = q.shape
+    o = torch.empty_like(v)
+    out = {}
+    for cfg in tuning.autotune_configs("fwd", _family(kind), max(K, v.shape[-1])):
+        if not cfg["split"]:
+            continue
+        states = q.new_empty(B, H, -(-T // cfg["BT"]), K, v.shape[-1])
+        t_state = do_bench(lambda c=cfg, s=states: tf.state_pass(k, v, g, None, KIND_ID[kind], cfg=c,
+                                                                  states=s, ht=None), warmup=10, rep=50)
+        t_out = do_bench(lambda c=cfg, s=states: tf.output_pass(q, k, v, g, dims["K"] ** -0.5, KIND_ID[kind],
+                                                                 cfg=c, states=s, o=o), warmup=10, rep=50)
+        out[cfg["name"]] = (t_state, t_out)
+    return out
+
+
 def host_times(fwd, calls: int = 200) -> dict[str, float]:
     """Median µs of `fwd()` returning (host launch work) and returning + synchronising."""
     import statistics
@@ -68,6 +95,7 @@ def main() -> None:
     ap.add_argument("--shapes", nargs="+", default=["B8_T4096_H16_D128", "B32_T2048_H12_D64"])
     ap.add_argument("--kinds", nargs="+", default=["scalar", "vector"])
     ap.add_argument("--host", action="store_true", help="also the host-side time of the forward")
+    ap.add_argument("--passes", action="store_true", help="also each pass of the split forward alone")
     a = ap.parse_args()
     import suite.kernels.triton  # noqa: F401  (registers the backend)
     from suite.kernels.triton import tuning
@@ -80,6 +108,9 @@ def main() -> None:
                 h = host_times(fwd)  # the training forward: inputs require grad, states saved
                 print(f"{shape} {kind} training forward, host: " + ", ".join(f"{n} {us:.1f}" for n, us in h.items()),
                       flush=True)
+            if a.passes:
+                for name, (t_s, t_o) in pass_times(shape, kind).items():
+                    print(f"{shape} {kind} {name}: state pass {t_s:.3f} ms, output pass {t_o:.3f} ms", flush=True)
     for key, times in tuning.TIMINGS.items():
         ranked = sorted(times.items(), key=lambda kv: kv[1])
         print(key, " ".join(f"{n}={ms:.3f}" for n, ms in ranked), flush=True)

@@ -2,8 +2,10 @@
 
 A GPU session is short, so one device's table is often measured in several `suite bench` calls
 (e.g. one per shape). This joins their rows (a later file's row replaces an earlier one with the
-same shape, kind, backend and mode), keeps every run's provenance under `runs`, and renders the
-table with `suite.bench.report.markdown`. Nothing is edited by hand.
+same shape, kind, backend and mode), keeps every run's provenance under `runs`, tags each row with
+the 1-based index of its run (`run`), and renders the table with `suite.bench.report.markdown`.
+Ratios (x SDPA, ours vs fla) pair only rows of one run: kernels and peers measured side by side.
+Nothing is edited by hand.
 
     python -m suite.bench.merge --out results/bench/h200 run1/kernels.json run2/kernels.json
 """
@@ -39,7 +41,7 @@ def merge(paths: list[Path]) -> dict:
         runs.append({"source": str(path), "provenance": prov})
         backends.update(data.get("backends", {}))
         for row in data["rows"]:
-            rows[_key(row)] = row
+            rows[_key(row)] = dict(row, run=len(runs))  # 1-based index into `runs`
     if len(names) > 1:
         raise SuiteError(f"runs of different devices cannot be merged: {sorted(names)}")
     return {"rows": list(rows.values()), "backends": backends, "runs": runs, "device": names.pop()}
@@ -50,7 +52,8 @@ def write_merged(paths: list[Path], out_dir: Path) -> tuple[Path, Path]:
     data = {"rows": m["rows"], "backends": m["backends"], "runs": m["runs"],
             "provenance": provenance(merged_from=[r["source"] for r in m["runs"]])}
     json_path = write_json_atomic(out_dir / "kernels.json", data)
-    md_path = write_text_atomic(out_dir / "kernels.md", markdown(m["rows"], m["device"], m["backends"]))
+    md_path = write_text_atomic(out_dir / "kernels.md", markdown(m["rows"], m["device"], m["backends"],
+                                                                 runs=[r["source"] for r in m["runs"]]))
     return json_path, md_path
 
 

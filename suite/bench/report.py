@@ -30,13 +30,17 @@ def _errs(row) -> str:
 
 
 def sdpa_ratio(row: dict, rows: list[dict]) -> float | None:
-    """row's median ms / SDPA's median ms at the same shape and mode (None without both)."""
+    """row's median ms / SDPA's median ms at the same shape and mode, in the same run (merged
+    tables: `run`), None without both."""
     ref = [r["ms"] for r in rows if r["backend"] == "sdpa" and r["shape"] == row["shape"]
-           and r["mode"] == row["mode"] and "ms" in r]
+           and r["mode"] == row["mode"] and r.get("run") == row.get("run") and "ms" in r]
     return row["ms"] / ref[0] if ref and "ms" in row and ref[0] > 0 else None
 
 
-def markdown(rows: list[dict], device_name: str, backends: dict[str, str] | None = None) -> str:
+def markdown(rows: list[dict], device_name: str, backends: dict[str, str] | None = None,
+             runs: list[str] | None = None) -> str:
+    """The table of `rows`; for a merged table (`runs`: the sources, rows tagged `run`), a run
+    column and the list of runs."""
     head = (f"# Kernel benchmark on {device_name}\n\n"
             f"Medians of `triton.testing.do_bench` (CUDA events, L2 flushed) on GPU, wall clock on "
             f"CPU. Rates against the compulsory work; floor = max(bytes / {CEILINGS['hbm_TBps']} TB/s, "
@@ -45,24 +49,29 @@ def markdown(rows: list[dict], device_name: str, backends: dict[str, str] | None
             f"no time. `x SDPA` = median / causal SDPA's median at the same shape and mode.\n\n")
     if backends:
         head += "Backends: " + "; ".join(f"`{b}` {s}" for b, s in backends.items()) + ".\n\n"
-    lines = ["| shape | kind | backend | mode | ms | p20-p80 | x SDPA | TFLOP/s | TB/s | x floor | check |",
-             "|---|---|---|---|---|---|---|---|---|---|---|"]
+    if runs:
+        head += "Runs (column `run`; ratios pair rows of one run): " + "; ".join(
+            f"{i} `{src}`" for i, src in enumerate(runs, 1)) + ".\n\n"
+    lines = ["| shape | kind | backend | mode | ms | p20-p80 | x SDPA | TFLOP/s | TB/s | x floor | check |"
+             + (" run |" if runs else ""), "|---|---|---|---|---|---|---|---|---|---|---|" + ("---|" if runs else "")]
     for r in rows:
         spread = f"{_fmt(r.get('ms_p20'), '.3f')}-{_fmt(r.get('ms_p80'), '.3f')}" if "ms" in r else "-"
         lines.append(
             f"| {r['shape']} | {r['kind']} | {r['backend']} | {r['mode']} | {_fmt(r.get('ms'), '.3f')} | "
             f"{spread} | {_fmt(sdpa_ratio(r, rows), '.2f')} | {_fmt(r.get('TFLOPs'), '.1f')} | {_fmt(r.get('TBps'), '.2f')} | "
-            f"{_fmt(r.get('x_floor'), '.1f')} | {_errs(r)}{' ' + r['error'] if 'error' in r else ''} |")
+            f"{_fmt(r.get('x_floor'), '.1f')} | {_errs(r)}{' ' + r['error'] if 'error' in r else ''} |"
+            + (f" {r.get('run', '-')} |" if runs else ""))
     return head + "\n".join(lines) + "\n" + speedups(rows)
 
 
 def speedups(rows: list[dict]) -> str:
-    """Ours vs fla at each (shape, kind, mode) where both have a time."""
-    t = {(r["shape"], r["kind"], r["backend"], r["mode"]): r["ms"] for r in rows if "ms" in r}
+    """Ours vs fla at each (shape, kind, mode) where both have a time from the same run."""
+    t = {(r["shape"], r["kind"], r["backend"], r["mode"], r.get("run")): r["ms"] for r in rows if "ms" in r}
     out = []
-    for (shape, kind, b, mode), ms in sorted(t.items()):
-        if b == "triton" and (shape, kind, "fla", mode) in t:
-            out.append(f"| {shape} | {kind} | {mode} | {t[(shape, kind, 'fla', mode)] / ms:.2f}x |")
+    for (shape, kind, b, mode, run), ms in sorted(t.items(), key=lambda kv: str(kv[0])):
+        fla = t.get((shape, kind, "fla", mode, run))
+        if b == "triton" and fla is not None:
+            out.append(f"| {shape} | {kind} | {mode} | {fla / ms:.2f}x |")
     if not out:
         return ""
     return "\n## triton vs fla (fla ms / triton ms)\n\n| shape | kind | mode | speed-up |\n|---|---|---|---|\n" + "\n".join(out) + "\n"

@@ -97,6 +97,15 @@ def _versions(data: dict) -> str:
     return ", ".join(f"{label} {v[k]}" for k, label in names if v.get(k))
 
 
+def _run_legend(runs: list[dict]) -> str:
+    """'Runs: 1 `path` (commit abc1234), ...' for a merged kernels.json (suite.bench.merge)."""
+    def one(i, r):
+        git = r["provenance"].get("git", {})
+        dirty = " with uncommitted changes" if git.get("dirty") else ""
+        return f"{i} `{r['source']}` (commit {str(git.get('commit', '?'))[:7]}{dirty})"
+    return "Runs: " + "; ".join(one(i, r) for i, r in enumerate(runs, 1)) + "."
+
+
 def generate_gpu(bench: Path) -> str:
     """One table per GPU folder under `bench` (kernel_rows), plus ours-vs-fla speed-ups."""
     from suite.bench.report import speedups
@@ -108,10 +117,14 @@ def generate_gpu(bench: Path) -> str:
             continue
         device = (kernels.get("runs") or [{"provenance": kernels.get("provenance", {})}])[0][
             "provenance"].get("device", {}).get("name", folder.name)
+        merged = bool(kernels.get("runs"))
         out += [(f"**{device}** (`{folder.as_posix()}/kernels.md`; {_versions(kernels)}; bf16; "
                  f"medians of `triton.testing.do_bench`, L2 flushed; p20-p80 beside them; a "
-                 f"backend that fails its fp64 check at a shape gets no time there):"), "",
-                _table(KERNEL_HEADERS, kernel_rows(kernels), left=3)]
+                 f"backend that fails its fp64 check at a shape gets no time there"
+                 + ("; x SDPA within one run" if merged else "") + "):"), "",
+                _table(KERNEL_HEADERS + (["run"] if merged else []), kernel_rows(kernels, merged), left=3)]
+        if merged:
+            out += [_run_legend(kernels["runs"]), ""]
         fla = speedups(kernels["rows"]).strip()
         if fla:
             out += [fla.replace("## triton vs fla (fla ms / triton ms)", "Ours against fla in the "

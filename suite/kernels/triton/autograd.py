@@ -67,8 +67,9 @@ def run_forward(q, k, v, g, h0, scale, kind, *, save, store_ht):
     return o, ht, out["states"], cfg["BT"]
 
 
-def run_backward(saved, do, dht, scale, kind, bt):
-    """Backward launch (autotuned among configs with the forward's BT). Returns grads."""
+def run_backward(saved, do, dht, scale, kind, bt, need_dg=True):
+    """Backward launch (autotuned among configs with the forward's BT). Returns grads; the
+    per-row gate gradient only when `need_dg` (otherwise the kernel skips its pair terms)."""
     q, v = saved["q"], saved["v"]
     family = _family(kind)
     d = max(q.shape[-1], v.shape[-1])
@@ -78,14 +79,14 @@ def run_backward(saved, do, dht, scale, kind, bt):
         base = (same_bt or tuning.autotune_configs("bwd", family))[0]
         cands = [dict(base, BT=bt, name=f"{base['name']}-as-bt{bt}")]
     g_rows = None
-    if kind != "none":
+    if kind != "none" and need_dg:
         g_rows = q.new_empty(q.shape if kind == "vector" else q.shape[:3], dtype=torch.float32)
     out = {
         "dq": torch.empty_like(q), "dk": torch.empty_like(saved["k"]), "dv": torch.empty_like(v),
         "dg": g_rows, "dh0": q.new_empty(saved["h0_shape"], dtype=torch.float32) if saved["has_h0"] else None,
         "dstates": torch.empty_like(saved["states"]),
     }
-    cfg = tuning.choose(_key("bwd", family, q, v) + (bt,), cands,
+    cfg = tuning.choose(_key("bwd", family, q, v) + (bt, g_rows is not None), cands,
                         lambda c: launch_bwd(saved, do, dht, scale, KIND_ID[kind], cfg=c, out=out), q.device)
     launch_bwd(saved, do, dht, scale, KIND_ID[kind], cfg=cfg, out=out)
     return out
@@ -93,8 +94,10 @@ def run_backward(saved, do, dht, scale, kind, bt):
 
 class TritonAttend(torch.autograd.Function):
     @staticmethod
-    def forward(ctx, q, k, v, g, h0, scale, kind, output_final_state):
-        save = any(ctx.needs_input_grad[:5])  # states are kept only when a gradient is needed
+    def forward(ctx, q, k, v, g, h0, scale, kind, output_final_state, grad_mode):
+        # states are kept only when a gradient can be asked for: needs_input_grad alone is also
+        # True under torch.no_grad() (an inference forward then paid for the states' stores)
+        save = grad_mode and any(ctx.needs_input_grad[:5])
         o, ht, states, bt = run_forward(q, k, v, g, h0, scale, kind, save=save,
                                         store_ht=output_final_state)
         ctx.save_for_backward(q, k, v, g, states)
@@ -108,11 +111,11 @@ class TritonAttend(torch.autograd.Function):
         saved = {"q": q, "k": k, "v": v, "g": g, "states": states, "has_h0": has_h0,
                  "h0_shape": h0_shape, "ieee": q.dtype == torch.float32}
         dht = None if (dht is None or not has_ht) else dht.float().contiguous()
-        out = run_backward(saved, do.contiguous(), dht, scale, kind, bt)
-        dg = out["dg"] if ctx.needs_input_grad[3] else None
+        out = run_backward(saved, do.contiguous(), dht, scale, kind, bt, need_dg=ctx.needs_input_grad[3])
+        dg = out["dg"]
         if kind == "static" and dg is not None:
             dg = dg.sum((0, 1))  # [B, T, H] per-row gradients -> [H]
-        return out["dq"], out["dk"], out["dv"], dg, out["dh0"], None, None, None
+        return out["dq"], out["dk"], out["dv"], dg, out["dh0"], None, None, None, None
 
 
 def attend_triton(q, k, v, log_decay, *, kind, scale, initial_state, output_final_state):
@@ -124,7 +127,7 @@ def attend_triton(q, k, v, log_decay, *, kind, scale, initial_state, output_fina
     h0 = None if initial_state is None else initial_state.float().contiguous()
     static_grad = kind == "static" and g.requires_grad and torch.is_grad_enabled()
     o, ht = TritonAttend.apply(q, k, v, g.detach() if static_grad else g, h0, float(scale), kind,
-                               bool(output_final_state))
+                               bool(output_final_state), torch.is_grad_enabled())
     ht = ht if output_final_state else None
     if static_grad:  # per-head g: its gradient from the state's derivative (suite/kernels/static_grad.py)
         o, ht = attach_static_grad(o, ht, q, k, v, g, h0, float(scale))

@@ -123,7 +123,7 @@ def gate_grad_rows(q, k, dq_x, dk_x, dq_in, dk_in, dP, Ab, cross, BT: tl.constex
 def bwd_chunk_kernel(q, k, v, g, states, dstates, do, dq, dk, dv, dg, scale, T, NT,
                      H: tl.constexpr, K: tl.constexpr, V: tl.constexpr,
                      BT: tl.constexpr, BK: tl.constexpr, BV: tl.constexpr, KIND: tl.constexpr,
-                     LEVELS: tl.constexpr, IEEE: tl.constexpr):
+                     LEVELS: tl.constexpr, HAS_DG: tl.constexpr, IEEE: tl.constexpr):
     n = tl.program_id(0)
     i_bh = tl.program_id(1)
     i_b = i_bh // H
@@ -162,9 +162,9 @@ def bwd_chunk_kernel(q, k, v, g, states, dstates, do, dq, dk, dv, dg, scale, T, 
         dP += dot(b_do.to(DT), tl.trans(b_v.to(DT)), IEEE)
         dq_x += dot(b_do.to(DT), tl.trans(S.to(DT)), IEEE)
         dk_x += dot(b_v.to(DT), tl.trans(dS.to(DT)), IEEE)
-        if KIND == 3:
+        if HAS_DG and KIND == 3:
             cross += tl.sum(S.to(tl.float32) * dS.to(tl.float32), axis=1)
-        elif KIND != 0:
+        elif HAS_DG and KIND != 0:
             cross += tl.sum(tl.sum(S.to(tl.float32) * dS.to(tl.float32), axis=1), axis=0)
         b_dv = dot(At, b_do.to(DT), IEEE) + dot(kdt, dS.to(DT), IEEE)
         store_tile(dv + off_v, b_dv, T, V, H * V, n * BT, c, BT, BV)
@@ -178,8 +178,9 @@ def bwd_chunk_kernel(q, k, v, g, states, dstates, do, dq, dk, dv, dg, scale, T, 
         fq, fk = inter_factors(G, R, KIND)
         dq_x = dq_x * (fq * scale)
         dk_x = dk_x * fk
-        b_dg = gate_grad_rows(b_q, b_k, dq_x, dk_x, dq_in, dk_in, dP, Ab, cross * tl.exp2(L), BT, KIND)
-        store_tile(dg + off_k, b_dg, T, K, H * K, n * BT, 0, BT, BK)
+        if HAS_DG:
+            b_dg = gate_grad_rows(b_q, b_k, dq_x, dk_x, dq_in, dk_in, dP, Ab, cross * tl.exp2(L), BT, KIND)
+            store_tile(dg + off_k, b_dg, T, K, H * K, n * BT, 0, BT, BK)
         b_dq = dq_in + diag[:, None] * b_k.to(tl.float32) + dq_x
         b_dk = dk_in + diag[:, None] * b_q.to(tl.float32) + dk_x
     else:
@@ -187,8 +188,9 @@ def bwd_chunk_kernel(q, k, v, g, states, dstates, do, dq, dk, dv, dg, scale, T, 
         fq, fk = inter_factors(G, R, KIND)
         dq_x = dq_x * (fq * scale)
         dk_x = dk_x * fk
-        b_dg = gate_grad_rows(b_q, b_k, dq_x, dk_x, dq_x, dk_x, dP, Ab, cross * tl.exp2(L), BT, KIND)
-        tl.store(dg + (i_b.to(tl.int64) * T + t.to(tl.int64)) * H + i_h, b_dg, mask=mt)
+        if HAS_DG:
+            b_dg = gate_grad_rows(b_q, b_k, dq_x, dk_x, dq_x, dk_x, dP, Ab, cross * tl.exp2(L), BT, KIND)
+            tl.store(dg + (i_b.to(tl.int64) * T + t.to(tl.int64)) * H + i_h, b_dg, mask=mt)
         b_dq = dot(dPD, b_k.to(DT), IEEE) + dq_x
         b_dk = dot(tl.trans(dPD), b_q.to(DT), IEEE) + dk_x
     store_tile(dq + off_k, b_dq, T, K, H * K, n * BT, 0, BT, BK)
@@ -200,7 +202,7 @@ def launch_bwd(saved, do, dht, scale, kind_id, *, cfg, out):
 
     saved: dict q, k, v, g, states [B,H,NT,K,V] (NT for cfg's BT!), ieee.
     out: dict dq, dk [B,T,H,K]; dv [B,T,H,V]; dg (gate-shaped rows, fp32; [B,T,H] for static)
-    or None; dh0 [B,H,K,V] fp32 or None; dstates (like states).
+    or None (the kernel then skips the gate's pair terms); dh0 [B,H,K,V] fp32 or None; dstates (like states).
     """
     q, k, v = saved["q"], saved["k"], saved["v"]
     B, T, H, K = q.shape
@@ -222,6 +224,6 @@ def launch_bwd(saved, do, dht, scale, kind_id, *, cfg, out):
         q, k, v, g, saved["states"], out["dstates"], do, out["dq"], out["dk"], out["dv"],
         out["dg"] if out["dg"] is not None else dummy, scale, T, NT,
         H=H, K=K, V=V, BT=BT, BK=BK, BV=min(cfg["BV"], BVF), KIND=kind_id,
-        LEVELS=BT.bit_length() - 1, IEEE=ieee,
+        LEVELS=BT.bit_length() - 1, HAS_DG=out["dg"] is not None, IEEE=ieee,
         num_warps=cfg["num_warps"], num_stages=1 if ieee else cfg["num_stages"],
     )

@@ -1,9 +1,21 @@
-"""Forward kernel: chunked decayed linear attention with the state kept on chip.
+"""Forward kernels: chunked decayed linear attention, one sweep or split in two.
 
-One program per (V-block, b*h) walks the chunks of its sequence in order, holding the state
-S [K, BV] in fp32 registers (kernels-notes §8.5, "forward, state kept in SRAM"): q, k, v and the
-gate are read once, o is written once. For training it also writes the state entering each chunk
-(`states` [B, H, NT, K, V], q's dtype) for the backward sweep.
+Two schedules of the same arithmetic; a launch config chooses (`split` in tuning.py), the
+autotuner times both, and the conformance suite checks each config against fp64.
+
+Sweep (`fwd_kernel`): one program per (V-block, b*h) walks the chunks of its sequence in order,
+holding the state S [K, BV] in fp32 registers (kernels-notes §8.5, "forward, state kept in
+SRAM"): q, k, v and the gate are read once, o is written once, but every chunk waits for the
+one before it (NT serial steps per program, few programs).
+
+Split (`fwd_state_kernel`, then `fwd_output_kernel`): the sweep keeps only the state update
+(small [BK, BV] tiles, many programs, no scores and no output), storing the state entering every
+chunk; then one program per (chunk, V-block, b*h), every chunk at once, computes the scores and
+the output from that stored state. The states make a round trip through memory (NT x K x V per
+b*h, q's dtype) in exchange for a serial chain that holds only step 4 below.
+
+For training either schedule writes the state entering each chunk (`states` [B, H, NT, K, V]),
+which the backward reads.
 
 Per chunk n (rows t = n*BT .. n*BT+BT-1, masked beyond T; G = chunk-local inclusive cumsum of the
 log2-decay, Λ = its last row):
@@ -11,6 +23,7 @@ log2-decay, Λ = its last row):
     2. intra scores A [BT, BT] (scalar: QK^T ⊙ 2^{G_i-G_j}; vector: common.vector_scores)
     3. o = scale * ((q ⊙ 2^G) S + A v)                                 (written in q's dtype)
     4. S = 2^Λ ⊙ S + (k ⊙ 2^{Λ-G})^T v
+(the split schedule: steps 1 and 4 in fwd_state_kernel, steps 1 to 3 in fwd_output_kernel).
 
 Run: through `suite.kernels.attend(..., backend="triton")`.
 """
@@ -117,6 +130,70 @@ def fwd_kernel(q, k, v, g, h0, o, ht, states, scale, T, NT,
         store_tile(ht + s_b, S, K, V, V, 0, c_v, BK, BV)
 
 
+@triton.jit(do_not_specialize=["T", "NT"])
+def fwd_state_kernel(k, v, g, h0, ht, states, T, NT,
+                     H: tl.constexpr, K: tl.constexpr, V: tl.constexpr,
+                     BT: tl.constexpr, BK: tl.constexpr, BV: tl.constexpr, KIND: tl.constexpr,
+                     HAS_H0: tl.constexpr, STORE_HT: tl.constexpr, IEEE: tl.constexpr):
+    """Split schedule, pass 1: one program per (K-block, V-block, b*h) stores S_{n-1} for every
+    chunk n (and the final state); steps 1 and 4 of the module doc on a [BK, BV] block."""
+    i_k = tl.program_id(0)
+    i_v = tl.program_id(1)
+    i_bh = tl.program_id(2)
+    i_b = i_bh // H
+    i_h = i_bh % H
+    DT: tl.constexpr = k.dtype.element_ty
+    rt = tl.arange(0, BT)
+    c_k = i_k * BK
+    c_v = i_v * BV
+    k_b = k + (i_b.to(tl.int64) * T * H + i_h) * K  # [T, K] rows, stride H*K
+    v_b = v + (i_b.to(tl.int64) * T * H + i_h) * V  # [T, V] rows, stride H*V
+    s_b = i_bh.to(tl.int64) * K * V
+    S = tl.zeros([BK, BV], tl.float32)
+    if HAS_H0:
+        S += load_tile(h0 + s_b, K, V, V, c_k, c_v, BK, BV).to(tl.float32)
+    for n in range(NT):
+        store_tile(states + (i_bh.to(tl.int64) * NT + n) * K * V, S, K, V, V, c_k, c_v, BK, BV)
+        t = n * BT + rt
+        b_k = load_tile(k_b, T, K, H * K, n * BT, c_k, BT, BK)  # [BT, BK]
+        b_v = load_tile(v_b, T, V, H * V, n * BT, c_v, BT, BV)  # [BT, BV]
+        gr = load_gate(g, i_b, i_h, n * BT, t, t < T, T, H, K, BT, BK, KIND, c_k)
+        G, L, R = chunk_decay(gr, KIND)
+        _, kd = decayed_qk(b_k, b_k, G, R, KIND)
+        S = decay_state(S, L, KIND) + dot(tl.trans(kd.to(DT)), b_v.to(DT), IEEE)
+    if STORE_HT:
+        store_tile(ht + s_b, S, K, V, V, c_k, c_v, BK, BV)
+
+
+@triton.jit(do_not_specialize=["scale", "T", "NT"])
+def fwd_output_kernel(q, k, v, g, states, o, scale, T, NT,
+                      H: tl.constexpr, K: tl.constexpr, V: tl.constexpr,
+                      BT: tl.constexpr, BK: tl.constexpr, BV: tl.constexpr, KIND: tl.constexpr,
+                      LEVELS: tl.constexpr, IEEE: tl.constexpr):
+    """Split schedule, pass 2: one program per (chunk, V-block, b*h); steps 1 to 3 of the module
+    doc with S_{n-1} [BK, BV] read from `states`."""
+    n = tl.program_id(0)
+    i_v = tl.program_id(1)
+    i_bh = tl.program_id(2)
+    i_b = i_bh // H
+    i_h = i_bh % H
+    DT: tl.constexpr = q.dtype.element_ty
+    t = n * BT + tl.arange(0, BT)
+    c_v = i_v * BV
+    off_k = (i_b.to(tl.int64) * T * H + i_h) * K  # q/k/g at (b, t=0, h): [T, K] rows
+    off_v = (i_b.to(tl.int64) * T * H + i_h) * V  # v/o: [T, V] rows
+    b_q = load_tile(q + off_k, T, K, H * K, n * BT, 0, BT, BK)    # [BT, BK]
+    b_k = load_tile(k + off_k, T, K, H * K, n * BT, 0, BT, BK)    # [BT, BK]
+    b_v = load_tile(v + off_v, T, V, H * V, n * BT, c_v, BT, BV)  # [BT, BV]
+    S = load_tile(states + (i_bh.to(tl.int64) * NT + n) * K * V, K, V, V, 0, c_v, BK, BV)
+    gr = load_gate(g, i_b, i_h, n * BT, t, t < T, T, H, K, BT, BK, KIND, 0)
+    G, L, R = chunk_decay(gr, KIND)
+    A = intra_scores(b_q, b_k, gr, G, DT, BT, BK, KIND, LEVELS, IEEE)  # [BT, BT]
+    qd, _ = decayed_qk(b_q, b_k, G, R, KIND)
+    b_o = dot(qd.to(DT), S.to(DT), IEEE) + dot(A.to(DT), b_v.to(DT), IEEE)
+    store_tile(o + off_v, b_o * scale, T, V, H * V, n * BT, c_v, BT, BV)
+
+
 def launch_fwd(q, k, v, g, h0, scale, kind_id, *, save, store_ht, cfg, out):
     """Launch fwd_kernel with config `cfg` (dict BT, BV, num_warps, num_stages) into `out`.
 
@@ -129,6 +206,9 @@ def launch_fwd(q, k, v, g, h0, scale, kind_id, *, save, store_ht, cfg, out):
     NT = triton.cdiv(T, BT)
     BK = triton.next_power_of_2(K)
     dummy = out["o"]
+    if cfg.get("split"):
+        _launch_split(q, k, v, g, h0, scale, kind_id, save=save, store_ht=store_ht, cfg=cfg, out=out)
+        return
     grid = (triton.cdiv(V, BV), B * H)
     fwd_kernel[grid](
         q, k, v, g if g is not None else dummy, h0 if h0 is not None else dummy,
@@ -137,6 +217,45 @@ def launch_fwd(q, k, v, g, h0, scale, kind_id, *, save, store_ht, cfg, out):
         LEVELS=BT.bit_length() - 1, HAS_H0=h0 is not None, STORE_HT=store_ht, SAVE=save,
         IEEE=q.dtype == _fp32(), num_warps=cfg["num_warps"],
         num_stages=1 if q.dtype == _fp32() else cfg["num_stages"],  # fp32 tiles: less shared memory
+    )
+
+
+def _launch_split(q, k, v, g, h0, scale, kind_id, *, save, store_ht, cfg, out):
+    """The split schedule (module doc): `state_pass`, then `output_pass`. Without `save` the
+    states are a temporary in q's dtype."""
+    B, T, H, K = q.shape
+    states = out["states"] if save else q.new_empty(B, H, triton.cdiv(T, cfg["BT"]), K, v.shape[-1])
+    state_pass(k, v, g, h0, kind_id, cfg=cfg, states=states, ht=out["ht"] if store_ht else None)
+    output_pass(q, k, v, g, scale, kind_id, cfg=cfg, states=states, o=out["o"])
+
+
+def state_pass(k, v, g, h0, kind_id, *, cfg, states, ht):
+    """fwd_state_kernel on [BKS, BVS] blocks (64 x 64 unless cfg says): fills `states`
+    [B, H, NT, K, V] (NT for cfg's BT) and `ht` [B, H, K, V] fp32 when given."""
+    B, T, H, K = k.shape
+    V = v.shape[-1]
+    ieee = k.dtype == _fp32()
+    bks = min(triton.next_power_of_2(K), cfg.get("BKS", 64))
+    bvs = min(triton.next_power_of_2(V), cfg.get("BVS", 64))
+    fwd_state_kernel[(triton.cdiv(K, bks), triton.cdiv(V, bvs), B * H)](
+        k, v, g if g is not None else states, h0 if h0 is not None else states,
+        ht if ht is not None else states, states, T, states.shape[2], H=H, K=K, V=V, BT=cfg["BT"],
+        BK=bks, BV=bvs, KIND=kind_id, HAS_H0=h0 is not None, STORE_HT=ht is not None, IEEE=ieee,
+        num_warps=4, num_stages=1 if ieee else 2,
+    )
+
+
+def output_pass(q, k, v, g, scale, kind_id, *, cfg, states, o):
+    """fwd_output_kernel: o [B, T, H, V] from q, k, v, the gate and `states`, every chunk at once."""
+    B, T, H, K = q.shape
+    V = v.shape[-1]
+    BT, BV = cfg["BT"], min(cfg["BV"], triton.next_power_of_2(V))
+    ieee = q.dtype == _fp32()
+    fwd_output_kernel[(states.shape[2], triton.cdiv(V, BV), B * H)](
+        q, k, v, g if g is not None else o, states, o, scale, T, states.shape[2],
+        H=H, K=K, V=V, BT=BT, BK=triton.next_power_of_2(K), BV=BV, KIND=kind_id,
+        LEVELS=BT.bit_length() - 1, IEEE=ieee,
+        num_warps=cfg["num_warps"], num_stages=1 if ieee else cfg["num_stages"],
     )
 
 

@@ -1,6 +1,7 @@
 """Resource report of the Triton kernels for Hopper, compiled here without a GPU.
 
-Compiles fwd_kernel / bwd_chunk_kernel / bwd_dh_kernel for `GPUTarget("cuda", 90, 32)` with the given constexprs and
+Compiles fwd_kernel (or, for a split config, fwd_output_kernel), bwd_chunk_kernel, and the two
+state sweeps (fwd_state_kernel, bwd_dh_kernel) for `GPUTarget("cuda", 90, 32)` with the given constexprs and
 runs the `ptxas -v` bundled with Triton on the PTX: shared memory, registers and spill bytes per
 config, and whether wgmma was used. No device time; Triton's version here may differ from the
 GPU machine's (numbers are leads, checked against measured times).
@@ -22,29 +23,35 @@ from triton.backends.compiler import GPUTarget
 from triton.compiler import ASTSource
 
 from suite.kernels.triton.bwd import bwd_chunk_kernel, bwd_dh_kernel
-from suite.kernels.triton.fwd import fwd_kernel
+from suite.kernels.triton.fwd import fwd_kernel, fwd_output_kernel, fwd_state_kernel
 from suite.kernels.triton.tuning import autotune_configs
 
 _PTR = {"fwd": ("q", "k", "v", "g", "h0", "o", "ht", "states"),
         "bwd": ("q", "k", "v", "g", "states", "dstates", "do", "dq", "dk", "dv", "dg"),
-        "dh": ("q", "g", "do", "dht", "dstates", "dh0")}
+        "dh": ("q", "g", "do", "dht", "dstates", "dh0"),
+        "out": ("q", "k", "v", "g", "states", "o"), "st": ("k", "v", "g", "h0", "ht", "states")}
 _F32 = {"g", "h0", "ht", "dht", "dg", "dh0"}
-_FN = {"fwd": fwd_kernel, "bwd": bwd_chunk_kernel, "dh": bwd_dh_kernel}
+_FN = {"fwd": fwd_kernel, "bwd": bwd_chunk_kernel, "dh": bwd_dh_kernel, "out": fwd_output_kernel,
+       "st": fwd_state_kernel}
 
 
 def compile_config(cfg: dict, kind_id: int, K: int, V: int, dt: str = "bf16"):
     """The compiled kernel of `cfg` (from autotune_configs; pass "dh": the state-gradient sweep
     at cfg's BT) for Hopper; pointers 16-byte aligned."""
-    ps = cfg["pass"]
+    ps = "out" if cfg["pass"] == "fwd" and cfg.get("split") else cfg["pass"]
     sig = {p: "*fp32" if p in _F32 else f"*{dt}" for p in _PTR[ps]}
-    sig.update(scale="fp32", T="i32", NT="i32")
+    sig.update({"scale": "fp32"} if ps != "st" else {}, T="i32", NT="i32")
     c = {"H": 16, "K": K, "V": V, "BT": cfg["BT"], "BK": triton.next_power_of_2(K), "KIND": kind_id,
          "IEEE": dt == "fp32"}
     if ps == "fwd":
         c.update(BV=min(cfg["BV"], triton.next_power_of_2(V)), STORE_HT=True, SAVE=True, HAS_H0=True,
                  LEVELS=cfg["BT"].bit_length() - 1)
-    elif ps == "bwd":
+    elif ps in ("bwd", "out"):
         c.update(BV=min(cfg["BV"], triton.next_power_of_2(V)), LEVELS=cfg["BT"].bit_length() - 1)
+        if ps == "bwd":
+            c.update(HAS_DG=True)
+    elif ps == "st":
+        c.update(BK=min(64, c["BK"]), BV=min(64, triton.next_power_of_2(V)), HAS_H0=True, STORE_HT=True)
     else:
         c.update(BK=min(64, c["BK"]), BV=min(64, triton.next_power_of_2(V)), HAS_DHT=True, HAS_H0=True)
     sig.update({n: "constexpr" for n in c})
@@ -78,6 +85,8 @@ def main() -> None:
     for d in a.d:
         dh = [dict(c, **{"pass": "dh", "name": f"dh-{c['family']}-bt{c['BT']}"})
               for c in autotune_configs("bwd", d=d) if c["BV"] == 64]
+        dh += [dict(c, **{"pass": "st", "name": f"state-{c['family']}-bt{c['BT']}", "num_warps": 4})
+               for c in autotune_configs("fwd", d=d) if c["split"]]
         for cfg in autotune_configs(d=d) + list({c["name"]: c for c in dh}.values()):
             kind_id = 3 if cfg["family"] == "vector" else 2
             try:

@@ -1,7 +1,8 @@
 """Launch configurations of the Triton kernels: the search space, autotuning, and pinning.
 
 Every configuration is a plain dict with a unique `name`, its `pass` ("fwd" or "bwd"), the
-`family` it applies to ("scalar": kinds none/static/scalar; "vector"), the chunk size BT, and
+`family` it applies to ("scalar": kinds none/static/scalar; "vector"), the chunk size BT, the
+forward's schedule (`split`: state pass + chunk-parallel output, else one sweep), and
 the launch knobs (BV: the V-block of the forward / of the backward's chunk pass, num_warps,
 num_stages). Miscompiles on Hopper depend on
 the configuration (kernels-notes §4: #640, #984, #1262), so the conformance suite checks each:
@@ -31,9 +32,10 @@ import torch
 from suite.errors import SuiteError
 
 
-def _fwd(family, BT, BV, w, s, max_d=256):
-    return {"name": f"fwd-{family}-bt{BT}-bv{BV}-w{w}-s{s}", "pass": "fwd", "family": family,
-            "BT": BT, "BV": BV, "num_warps": w, "num_stages": s, "max_d": max_d}
+def _fwd(family, BT, BV, w, s, max_d=256, split=False):
+    sched = "-split" if split else ""
+    return {"name": f"fwd-{family}{sched}-bt{BT}-bv{BV}-w{w}-s{s}", "pass": "fwd", "family": family,
+            "BT": BT, "BV": BV, "num_warps": w, "num_stages": s, "max_d": max_d, "split": split}
 
 
 def _bwd(family, BT, BV, w, s, max_d=256):
@@ -42,12 +44,16 @@ def _bwd(family, BT, BV, w, s, max_d=256):
 
 
 # Forward configs chosen from ptxas resource reports (sm_90a): configs that spill little; max_d =
-# the largest max(K, V) a config fits. Backward: BT is the forward's chunk, BV the V-block the
+# the largest max(K, V) a config fits; `split` configs run the two-pass schedule (fwd.py), whose
+# state pass uses 64 x 64 tiles. Backward: BT is the forward's chunk, BV the V-block the
 # chunk-parallel kernel walks (bwd.py); the state-gradient sweep uses 64 x 64 tiles.
 _CONFIGS = [
     _fwd("scalar", 64, 64, 4, 2), _fwd("scalar", 64, 32, 4, 2), _fwd("scalar", 32, 64, 4, 2),
     _fwd("scalar", 16, 64, 4, 2),
     _fwd("vector", 16, 128, 8, 2), _fwd("vector", 16, 64, 4, 2), _fwd("vector", 32, 64, 8, 2),
+    _fwd("scalar", 64, 64, 4, 2, split=True), _fwd("scalar", 64, 128, 8, 2, split=True),
+    _fwd("vector", 16, 128, 4, 2, split=True), _fwd("vector", 32, 64, 4, 2, split=True),
+    _fwd("vector", 64, 64, 8, 2, split=True),
     _bwd("scalar", 64, 64, 4, 2), _bwd("scalar", 64, 64, 8, 2), _bwd("scalar", 32, 64, 4, 2),
     _bwd("scalar", 16, 64, 4, 2),
     _bwd("vector", 16, 64, 4, 2), _bwd("vector", 16, 32, 4, 2), _bwd("vector", 32, 64, 8, 2),

@@ -1,0 +1,83 @@
+"""The Triton forward's two schedules and when it keeps states (suite/kernels/triton/fwd.py).
+
+    pytest tests/test_triton_schedule.py        # CPU: the Triton interpreter (conftest sets it)
+
+The split schedule (state pass + chunk-parallel output) runs the same arithmetic as the one-sweep
+forward, so at one chunk size both give the same output, final state and, through the backward
+that reads the states they store, the same gradients; an inference forward (torch.no_grad) keeps
+no states; a backward asked for no gate gradient still returns the others.
+"""
+
+from __future__ import annotations
+
+import pytest
+import torch
+from kernel_utils import make_case, reference, run_case
+
+from suite.kernels import attend, available_backends
+
+pytestmark = pytest.mark.skipif("triton" not in available_backends("cpu"),
+                                reason="Triton interpreter not available")
+
+
+def _pair(kind: str) -> tuple[dict, dict]:
+    """(sweep config, split config) of kind's family with one chunk size."""
+    from suite.kernels.triton import autotune_configs
+
+    fam = "vector" if kind == "vector" else "scalar"
+    fwd = autotune_configs("fwd", fam)
+    split = next(c for c in fwd if c["split"])
+    sweep = next(c for c in fwd if not c["split"] and c["BT"] == split["BT"])
+    return sweep, split
+
+
+@pytest.mark.parametrize("kind", ["none", "static", "scalar", "vector"])
+def test_split_forward_equals_sweep(kind):
+    from suite.kernels.triton import pinned
+
+    case = make_case(kind, "strong", B=2, T=130, H=2, K=16, V=16, dtype=torch.float32, seed=3)
+    sweep, split = _pair(kind)
+    with pinned(sweep):
+        a = run_case(case, "triton")
+    with pinned(split):
+        b = run_case(case, "triton")
+    ref = reference(case)
+    assert set(a) == set(b) == set(ref)
+    for name in a:
+        torch.testing.assert_close(b[name], a[name], rtol=1e-5, atol=1e-6, msg=f"{kind} {name}")
+        err = (b[name].double() - ref[name]).norm() / ref[name].norm().clamp_min(1e-30)
+        assert err < 1e-4, f"{kind} {name}: split schedule vs fp64, rel. error {err:.2e}"
+
+
+def test_inference_forward_keeps_no_states(monkeypatch):
+    """Inputs that require grad under torch.no_grad(): the forward must not store states."""
+    from suite.kernels.triton import autograd
+
+    seen = []
+    real = autograd.run_forward
+
+    def spy(*args, save, store_ht):
+        seen.append(save)
+        return real(*args, save=save, store_ht=store_ht)
+
+    monkeypatch.setattr(autograd, "run_forward", spy)
+    case = make_case("scalar", "medium", T=70, K=16, V=16, dtype=torch.float32)
+    q = case.q.clone().requires_grad_(True)
+    with torch.no_grad():
+        attend(q, case.k, case.v, case.g, scale=case.scale, backend="triton")
+    attend(q, case.k, case.v, case.g, scale=case.scale, backend="triton")
+    assert seen == [False, True]
+
+
+@pytest.mark.parametrize("kind", ["scalar", "vector"])
+def test_backward_without_gate_gradient(kind):
+    """A gate that needs no gradient (the kernel skips its pair terms): q, k, v, h0 gradients
+    unchanged, none for the gate."""
+    case = make_case(kind, "medium", T=70, K=16, V=16, dtype=torch.float32, seed=1)
+    full = run_case(case, "triton")
+    leaves = [t.clone().requires_grad_(True) for t in (case.q, case.k, case.v, case.h0)]
+    o, ht = attend(leaves[0], leaves[1], leaves[2], case.g, scale=case.scale, initial_state=leaves[3],
+                   output_final_state=True, backend="triton")
+    ((o * case.do).sum() + (ht * case.dht).sum()).backward()
+    for name, leaf in zip(("dq", "dk", "dv", "dh0"), leaves):
+        torch.testing.assert_close(leaf.grad, full[name], rtol=1e-6, atol=1e-7, msg=name)
