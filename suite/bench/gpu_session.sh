@@ -28,6 +28,8 @@
 #           stored baseline, saving this run beside it
 #   v7d     bench at the anchor (ours, SDPA) and the 160M scalar rows with fla's fwd+bwd in the same run
 #   v7e     static (gradient from static_grad.py) beside scalar decay, ours, at 160M and the anchor
+#   v7f     every pinned config, SHARDS (8) conformance processes at once on one GPU (compile-bound);
+#           CONFIG_K / CONF_LIMIT as in v4c; the reports come back in one tarball
 #   v2d     160M-shape bench (ours, fla, SDPA), SDPA at the anchor, fla conformance (T=63, D=64)
 #   v2c     static check, three-shape bench, fla conformance (T <= 500), fp16/fp32, baseline
 #   v2b     conformance (triton, fp16/fp32) + every pinned config + T sweep + pytest-benchmark baseline
@@ -131,6 +133,18 @@ case "${1:-main}" in
   v7e)  # what the static gradient from the state's derivative costs: static beside scalar, ours
     bench bench_static 230 --shapes B32_T2048_H12_D64 B8_T4096_H16_D128 --kinds static scalar --backends triton
     (cd "$OUT" && tar czf bench_v7e.tgz bench_*/ && rm -rf bench_*/)
+    ;;
+  v7f)  # every pinned config, SHARDS (default 8) pytest processes at once on the one GPU: the cases
+        # are compile-bound (each config compiles its kernels per kind, D and dtype), the host has 16 cores
+    n=${SHARDS:-8}
+    for i in $(seq 0 $((n - 1))); do
+      timeout "${CONF_LIMIT:-540}" python3 -m pytest -q -p no:cacheprovider -p no:warnings tests/test_conformance.py \
+        -m kernels --backend triton --config-shard "$i/$n" -k "test_triton_config${CONFIG_K:+ and ($CONFIG_K)}" \
+        --conformance-report "$OUT/configs_shard$i.json" > "$OUT/configs_shard$i.log" 2>&1 &
+    done
+    wait
+    for i in $(seq 0 $((n - 1))); do echo "== shard $i/$n"; tail -n 2 "$OUT/configs_shard$i.log"; done
+    (cd "$OUT" && tar czf configs_v7f.tgz configs_shard* && rm -f configs_shard*)
     ;;
   v2d)
     b() { local n=$1 t=$2; shift 2; timeout "$t" python3 -m suite.cli bench --no-sweep --out "$OUT/$n" "$@" \
