@@ -195,20 +195,21 @@ def fwd_output_kernel(q, k, v, g, states, o, scale, T, NT,
 
 
 def launch_fwd(q, k, v, g, h0, scale, kind_id, *, save, store_ht, cfg, out):
-    """Launch fwd_kernel with config `cfg` (dict BT, BV, num_warps, num_stages) into `out`.
+    """Launch the forward with config `cfg` (dict BT, BV, num_warps, num_stages, split) into
+    `out`: fwd_kernel, or the split schedule's two kernels when cfg["split"].
 
     q, k [B,T,H,K]; v [B,T,H,V]; g gate or None; h0 [B,H,K,V] fp32 or None.
     out: dict with o [B,T,H,V], ht [B,H,K,V] fp32 or None, states [B,H,NT,K,V] or None.
     """
+    if cfg.get("split"):
+        _launch_split(q, k, v, g, h0, scale, kind_id, save=save, store_ht=store_ht, cfg=cfg, out=out)
+        return
     B, T, H, K = q.shape
     V = v.shape[-1]
     BT, BV = cfg["BT"], min(cfg["BV"], triton.next_power_of_2(V))
     NT = triton.cdiv(T, BT)
     BK = triton.next_power_of_2(K)
     dummy = out["o"]
-    if cfg.get("split"):
-        _launch_split(q, k, v, g, h0, scale, kind_id, save=save, store_ht=store_ht, cfg=cfg, out=out)
-        return
     grid = (triton.cdiv(V, BV), B * H)
     fwd_kernel[grid](
         q, k, v, g if g is not None else dummy, h0 if h0 is not None else dummy,
