@@ -39,10 +39,11 @@ from suite.kernels.triton.common import (
     load_gate,
     load_tile,
     scalar_mask,
+    seq_offset,
     store_tile,
     vector_grads,
 )
-from suite.kernels.triton.fwd import chunk_decay, decay_state, decayed_qk, intra_scores
+from suite.kernels.triton.fwd import carry_state, chunk_decay, decayed_qk, intra_scores
 
 
 @triton.jit(do_not_specialize=["scale", "T", "NT"])
@@ -59,8 +60,8 @@ def bwd_dh_kernel(q, g, do, dht, dstates, dh0, scale, T, NT,
     rt = tl.arange(0, BT)
     c_k = i_k * BK
     c_v = i_v * BV
-    q_b = q + (i_b.to(tl.int64) * T * H + i_h) * K    # [T, K] rows, stride H*K
-    do_b = do + (i_b.to(tl.int64) * T * H + i_h) * V  # [T, V] rows, stride H*V
+    q_b = q + seq_offset(i_b, i_h, T, H, K)    # [T, K] rows, stride H*K
+    do_b = do + seq_offset(i_b, i_h, T, H, V)  # [T, V] rows, stride H*V
     s_b = i_bh.to(tl.int64) * K * V
     dS = tl.zeros([BK, BV], tl.float32)
     if HAS_DHT:
@@ -73,9 +74,7 @@ def bwd_dh_kernel(q, g, do, dht, dstates, dh0, scale, T, NT,
         b_q = load_tile(q_b, T, K, H * K, n * BT, c_k, BT, BK)      # [BT, BK]
         b_do = load_tile(do_b, T, V, H * V, n * BT, c_v, BT, BV)    # [BT, BV]
         gr = load_gate(g, i_b, i_h, n * BT, t, mt, T, H, K, BT, BK, KIND, c_k)
-        G, L, R = chunk_decay(gr, KIND)
-        qd, _ = decayed_qk(b_q, b_q, G, R, KIND)
-        dS = decay_state(dS, L, KIND) + dot(tl.trans(qd.to(DT)), b_do.to(DT), IEEE) * scale
+        dS = carry_state(dS, b_q, b_do, gr, scale, False, KIND, DT, IEEE)
     if HAS_H0:
         store_tile(dh0 + s_b, dS, K, V, V, c_k, c_v, BK, BV)
 
@@ -132,8 +131,8 @@ def bwd_chunk_kernel(q, k, v, g, states, dstates, do, dq, dk, dv, dg, scale, T, 
     rt = tl.arange(0, BT)
     t = n * BT + rt
     mt = t < T
-    off_k = (i_b.to(tl.int64) * T * H + i_h) * K  # q/k/dq/dk/g at (b, t=0, h): [T, K] rows
-    off_v = (i_b.to(tl.int64) * T * H + i_h) * V  # v/do/dv: [T, V] rows
+    off_k = seq_offset(i_b, i_h, T, H, K)  # q/k/dq/dk/g at (b, t=0, h): [T, K] rows
+    off_v = seq_offset(i_b, i_h, T, H, V)  # v/do/dv: [T, V] rows
     st = (i_bh.to(tl.int64) * NT + n) * K * V     # this chunk's [K, V] state and its gradient
     b_q = load_tile(q + off_k, T, K, H * K, n * BT, 0, BT, BK)  # [BT, BK]
     b_k = load_tile(k + off_k, T, K, H * K, n * BT, 0, BT, BK)  # [BT, BK]

@@ -33,6 +33,13 @@ def dot(a, b, IEEE: tl.constexpr):
 
 
 @triton.jit
+def seq_offset(i_b, i_h, T, H: tl.constexpr, D: tl.constexpr):
+    """int64 offset of (b, t=0, h) in a [B, T, H, D] tensor; from there its rows [T, D] have
+    stride H*D."""
+    return (i_b.to(tl.int64) * T * H + i_h) * D
+
+
+@triton.jit
 def load_tile(ptr, R, C, STRIDE, r0, c0, BR: tl.constexpr, BC: tl.constexpr):
     """Rows r0.. and columns c0.. of an [R, C] row-major view (row stride STRIDE) -> [BR, BC]
     in its dtype, 0 outside (block pointer: scalar int64 base, no per-element 64-bit offsets)."""
@@ -52,8 +59,7 @@ def load_gate(g, i_b, i_h, r0, t, mt, T, H: tl.constexpr, K: tl.constexpr, BT: t
     """Log2-decay of the chunk's rows: [BT] (kinds 0-2) or [BT, BK] (vector: channels c0..c0+BK);
     0 on masked rows."""
     if KIND == 3:  # vector [B, T, H, K]
-        base = (i_b.to(tl.int64) * T * H + i_h) * K
-        gr = load_tile(g + base, T, K, H * K, r0, c0, BT, BK).to(tl.float32)
+        gr = load_tile(g + seq_offset(i_b, i_h, T, H, K), T, K, H * K, r0, c0, BT, BK).to(tl.float32)
     elif KIND == 2:  # scalar [B, T, H]
         offs = (i_b.to(tl.int64) * T + t.to(tl.int64)) * H + i_h
         gr = tl.load(g + offs, mask=mt, other=0.0).to(tl.float32)

@@ -38,6 +38,7 @@ from suite.kernels.triton.common import (
     load_gate,
     load_tile,
     scalar_mask,
+    seq_offset,
     store_tile,
     vector_scores,
 )
@@ -85,6 +86,20 @@ def decay_state(S, L, KIND: tl.constexpr):
         return S * tl.exp2(L)
 
 
+@triton.jit
+def carry_state(S, x, y, gr, w, TO_END: tl.constexpr, KIND: tl.constexpr, DT: tl.constexpr,
+                IEEE: tl.constexpr):
+    """A state block S [BK, BV] carried over one chunk: 2^Λ ⊙ S + w (x ⊙ 2^E)^T y, the rows x
+    decayed to the chunk's end (TO_END, E = Λ - G: the forward's keys) or from its start
+    (E = G: the backward's queries, whose sweep runs last chunk first). gr: the chunk's gate."""
+    G, L, R = chunk_decay(gr, KIND)
+    if TO_END:
+        _, xd = decayed_qk(x, x, G, R, KIND)
+    else:
+        xd, _ = decayed_qk(x, x, G, R, KIND)
+    return decay_state(S, L, KIND) + dot(tl.trans(xd.to(DT)), y.to(DT), IEEE) * w
+
+
 @triton.jit(do_not_specialize=["scale", "T", "NT"])
 def fwd_kernel(q, k, v, g, h0, o, ht, states, scale, T, NT,
                H: tl.constexpr, K: tl.constexpr, V: tl.constexpr,
@@ -98,10 +113,10 @@ def fwd_kernel(q, k, v, g, h0, o, ht, states, scale, T, NT,
     DT: tl.constexpr = q.dtype.element_ty
     rt = tl.arange(0, BT)
     c_v = i_v * BV
-    q_b = q + (i_b.to(tl.int64) * T * H + i_h) * K  # q/k/g at (b, t=0, h): [T, K] rows stride H*K
-    k_b = k + (i_b.to(tl.int64) * T * H + i_h) * K
-    v_b = v + (i_b.to(tl.int64) * T * H + i_h) * V  # v/o at (b, t=0, h): [T, V] rows stride H*V
-    o_b = o + (i_b.to(tl.int64) * T * H + i_h) * V
+    q_b = q + seq_offset(i_b, i_h, T, H, K)  # q/k at (b, t=0, h): [T, K] rows stride H*K
+    k_b = k + seq_offset(i_b, i_h, T, H, K)
+    v_b = v + seq_offset(i_b, i_h, T, H, V)  # v/o at (b, t=0, h): [T, V] rows stride H*V
+    o_b = o + seq_offset(i_b, i_h, T, H, V)
     s_b = i_bh.to(tl.int64) * K * V  # one [K, V] state
     S = tl.zeros([BK, BV], tl.float32)
     if HAS_H0:
@@ -146,8 +161,8 @@ def fwd_state_kernel(k, v, g, h0, ht, states, T, NT,
     rt = tl.arange(0, BT)
     c_k = i_k * BK
     c_v = i_v * BV
-    k_b = k + (i_b.to(tl.int64) * T * H + i_h) * K  # [T, K] rows, stride H*K
-    v_b = v + (i_b.to(tl.int64) * T * H + i_h) * V  # [T, V] rows, stride H*V
+    k_b = k + seq_offset(i_b, i_h, T, H, K)  # [T, K] rows, stride H*K
+    v_b = v + seq_offset(i_b, i_h, T, H, V)  # [T, V] rows, stride H*V
     s_b = i_bh.to(tl.int64) * K * V
     S = tl.zeros([BK, BV], tl.float32)
     if HAS_H0:
@@ -158,9 +173,7 @@ def fwd_state_kernel(k, v, g, h0, ht, states, T, NT,
         b_k = load_tile(k_b, T, K, H * K, n * BT, c_k, BT, BK)  # [BT, BK]
         b_v = load_tile(v_b, T, V, H * V, n * BT, c_v, BT, BV)  # [BT, BV]
         gr = load_gate(g, i_b, i_h, n * BT, t, t < T, T, H, K, BT, BK, KIND, c_k)
-        G, L, R = chunk_decay(gr, KIND)
-        _, kd = decayed_qk(b_k, b_k, G, R, KIND)
-        S = decay_state(S, L, KIND) + dot(tl.trans(kd.to(DT)), b_v.to(DT), IEEE)
+        S = carry_state(S, b_k, b_v, gr, 1.0, True, KIND, DT, IEEE)
     if STORE_HT:
         store_tile(ht + s_b, S, K, V, V, c_k, c_v, BK, BV)
 
@@ -180,8 +193,8 @@ def fwd_output_kernel(q, k, v, g, states, o, scale, T, NT,
     DT: tl.constexpr = q.dtype.element_ty
     t = n * BT + tl.arange(0, BT)
     c_v = i_v * BV
-    off_k = (i_b.to(tl.int64) * T * H + i_h) * K  # q/k/g at (b, t=0, h): [T, K] rows
-    off_v = (i_b.to(tl.int64) * T * H + i_h) * V  # v/o: [T, V] rows
+    off_k = seq_offset(i_b, i_h, T, H, K)  # q/k at (b, t=0, h): [T, K] rows
+    off_v = seq_offset(i_b, i_h, T, H, V)  # v/o: [T, V] rows
     b_q = load_tile(q + off_k, T, K, H * K, n * BT, 0, BT, BK)    # [BT, BK]
     b_k = load_tile(k + off_k, T, K, H * K, n * BT, 0, BT, BK)    # [BT, BK]
     b_v = load_tile(v + off_v, T, V, H * V, n * BT, c_v, BT, BV)  # [BT, BV]
