@@ -123,3 +123,29 @@ def test_gpu_block_lists_each_gpu_folder_and_the_fla_speedup(tmp_path):
     rows = [line.split(" | ") for line in text.splitlines() if line.startswith("| B1_T8_H1_D8 | scalar | ")]
     assert [r[2] for r in rows] == ["triton", "fla", "sdpa", "fwd"] and float(rows[0][3]) == 1.0
     assert generate_gpu(tmp_path / "cpu") == "No GPU benchmark committed yet.\n"
+
+
+def test_gpu_block_of_a_merged_table_names_each_rows_run(tmp_path):
+    """A merged kernels.json (suite.bench.merge): a run column, the list of runs with their
+    commits, and no ratio across runs."""
+    from suite.bench.merge import write_merged
+    from suite.report.readme import generate_gpu
+
+    def run(name, commit, rows):
+        path = tmp_path / f"{name}.json"
+        path.write_text(json.dumps({"rows": rows, "backends": {"triton": "timed"}, "provenance": {
+            "device": {"name": "GPU X"}, "git": {"commit": commit, "dirty": False}}}))
+        return path
+
+    def row(backend, mode, ms):
+        return {"shape": "B1_T8_H1_D8", "kind": "scalar", "backend": backend, "mode": mode, "ms": ms,
+                "ms_p20": ms, "ms_p80": ms, "check": {"errors": {"o": 1e-3}, "passed": True}}
+
+    a = run("a", "a" * 40, [row("triton", "fwd", 2.0), row("fla", "fwd", 4.0)])
+    b = run("b", "b" * 40, [row("triton", "fwdbwd", 5.0), row("fla", "fwd", 3.0)])
+    write_merged([a, b], tmp_path / "bench" / "gpux")
+    text = generate_gpu(tmp_path / "bench")
+    assert "| triton |" in text and text.count("| run |") == 1
+    assert "| B1_T8_H1_D8 | scalar | triton | 2 | 2-2 | – | 5 | 5-5 | – | 1, 2 |" in text
+    assert f"Runs: 1 `{a}` (commit aaaaaaa); 2 `{b}` (commit bbbbbbb)." in text
+    assert "speed-up" not in text  # ours (run 1) and fla's forward (run 2) are not paired
