@@ -38,7 +38,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         "--config-shard",
         default=None,
         metavar="I/N",
-        help="test_triton_config: only the launch configs i, i+N, i+2N, ... (one GPU per shard)",
+        help="test_triton_config: only the (launch config, kind) pairs i, i+N, i+2N, ... (one process per shard)",
     )
 
 

@@ -13,7 +13,7 @@ table of `kernel_utils`, with NaN-poisoned allocations inside the backend. Two s
     alternating over the cases (about 2-3 minutes on 2 cores);
   * CUDA: B=H=2, T in {63, 500, 1024, 4096}, D in {64, 128}, bf16/fp16/fp32, weak/medium/strong,
     h0 yes/no (full product).
-`test_triton_config` re-runs a reduced grid once per launch config of the Triton kernels
+`test_triton_config` re-runs a reduced grid once per launch config of the Triton kernels and kind
 (`suite.kernels.triton.autotune_configs()`, each pinned with `pinned(cfg)`), because miscompiles
 on Hopper depend on the config. Inputs are rounded to the bf16 grid so that the fp64 reference
 of one case is shared by its dtypes and backends (tests are ordered so that it is computed once).
@@ -121,7 +121,8 @@ def _triton_configs(config) -> list:
     from suite.kernels.triton import autotune_configs
 
     i, n = _shard(config.getoption("config_shard"))
-    return [pytest.param(c, id=c["name"]) for c in autotune_configs()[i::n]]
+    pairs = [(c, kind) for c in autotune_configs() for kind in FAMILY[c["family"]]]
+    return [pytest.param(p, id=f"{p[0]['name']}-{p[1]}") for p in pairs[i::n]]
 
 
 def _shard(text: str | None) -> tuple[int, int]:
@@ -207,21 +208,22 @@ def test_conformance(conformance_case):
     check(backend, spec)
 
 
-def _config_grid(cfg: dict) -> list[tuple]:
-    kinds = FAMILY[cfg["family"]]
+def _config_grid(kind: str) -> list[tuple]:
     if _small_set("triton"):
-        return [(kind, 130, 16, "float32", "strong", True) for kind in kinds]
-    return [(kind, T, D, dt, regime, True) for kind in kinds for T in (63, 1024) for D in (64, 128)
+        return [(kind, 130, 16, "float32", "strong", True)]
+    return [(kind, T, D, dt, regime, True) for T in (63, 1024) for D in (64, 128)
             for dt in ("bfloat16", "float32") for regime in ("weak", "strong")]
 
 
 def test_triton_config(triton_config):
-    """Every launch config of the Triton kernels, pinned, on a reduced grid: every case runs and
-    is reported; the config fails if any case is wrong or if it launches at no shape at all."""
+    """Every launch config of the Triton kernels, pinned, for each kind of its family, on a
+    reduced grid: every case runs and is reported; the (config, kind) pair fails if any case is
+    wrong or if it launches at no shape at all. (--config-shard splits these pairs.)"""
     from suite.kernels.triton import pinned
 
+    triton_config, kind = triton_config
     wrong, launched = [], 0
-    for spec in _config_grid(triton_config):
+    for spec in _config_grid(kind):
         try:
             with pinned(triton_config):
                 check("triton", spec, config=triton_config["name"])
@@ -231,7 +233,7 @@ def test_triton_config(triton_config):
         except AssertionError as exc:
             wrong.append(str(exc))
             launched += 1
-    assert launched, f"{triton_config['name']} launches at no shape of its grid"
+    assert launched, f"{triton_config['name']} ({kind}) launches at no shape of its grid"
     assert not wrong, "\n".join(wrong)
 
 

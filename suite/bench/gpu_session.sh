@@ -30,6 +30,12 @@
 #   v7e     static (gradient from static_grad.py) beside scalar decay, ours, at 160M and the anchor
 #   v7f     every pinned config, SHARDS (8) conformance processes at once on one GPU (compile-bound);
 #           CONFIG_K / CONF_LIMIT as in v4c; the reports come back in one tarball
+#   v8a     backward with dv in a pass of its own (dv_split configs): per-config times (gpu_tune),
+#           their pinned conformance (8 shards), the 160M rows (ours, fla) in one run
+#   v8b     the kept dv_split configs' conformance per (config, kind); 160M scalar rows beside
+#           fla's; the anchor's rows (ours)
+#   v8c     pinned conformance of the split-forward and dv_split configs; pytest-benchmark compare
+#   v8d     pytest-benchmark compare alone (v8c's ran on a host still busy with compiles)
 #   v2d     160M-shape bench (ours, fla, SDPA), SDPA at the anchor, fla conformance (T=63, D=64)
 #   v2c     static check, three-shape bench, fla conformance (T <= 500), fp16/fp32, baseline
 #   v2b     conformance (triton, fp16/fp32) + every pinned config + T sweep + pytest-benchmark baseline
@@ -52,6 +58,28 @@ bench() {  # bench NAME TIMEOUT SUITE-BENCH-ARGS...: one `suite bench` run into 
   local n=$1 t=$2; shift 2
   timeout "$t" python3 -m suite.cli bench --no-sweep --out "$OUT/$n" "$@" > "$OUT/$n.log" 2>&1
   echo "== $n rc=$?"; grep "|" "$OUT/$n/"*/kernels.md | tail -n 12
+}
+shards() {  # shards TAG LIMIT: pinned-config conformance, SHARDS (8) processes at once, one tarball;
+            # autotune off: a pinned backward config fixes BT, and timing every forward config of
+            # that BT per case made the cases compile-bound (v8b: 6 scalar cases in 150 s)
+  local n=${SHARDS:-8} tag=$1 i
+  for i in $(seq 0 $((n - 1))); do
+    SUITE_TRITON_NO_AUTOTUNE=1 timeout "$2" python3 -m pytest -q -p no:cacheprovider -p no:warnings tests/test_conformance.py \
+      -m kernels --backend triton --config-shard "$i/$n" -k "test_triton_config${CONFIG_K:+ and ($CONFIG_K)}" \
+      --conformance-report "$OUT/configs_shard$i.json" > "$OUT/configs_shard$i.log" 2>&1 &
+  done
+  wait
+  pkill -f ptxas || true  # compiles a timed-out shard left behind (they loaded the host in v8c)
+  for i in $(seq 0 $((n - 1))); do echo "== shard $i/$n"; tail -n 2 "$OUT/configs_shard$i.log"; done
+  (cd "$OUT" && tar czf "configs_$tag.tgz" configs_shard* && rm -f configs_shard*)
+}
+compare() {  # compare NAME: pytest-benchmark rows (not fla) against the newest stored run, saved as NAME
+  timeout 220 python3 -m pytest -q -p no:cacheprovider -p no:warnings tests/bench/test_kernel_speed.py \
+    --benchmark-only -k "not fla" --benchmark-storage=baselines/bench/h200 --benchmark-compare \
+    --benchmark-compare-fail=median:10% --benchmark-columns=median,iqr \
+    --benchmark-save="$1" > "$OUT/pytest_compare_$1.log" 2>&1
+  echo "== compare rc=$?"; grep -v "^ \|^Trace\|^  File" "$OUT/pytest_compare_$1.log" | tail -n 26
+  (cd baselines/bench/h200 && tar czf "$OUT/baseline_$1.tgz" .)
 }
 case "${1:-main}" in
   v3a)  # fla's first calls autotune for minutes on a fresh machine: one call for the fla rows
@@ -136,15 +164,31 @@ case "${1:-main}" in
     ;;
   v7f)  # every pinned config, SHARDS (default 8) pytest processes at once on the one GPU: the cases
         # are compile-bound (each config compiles its kernels per kind, D and dtype), the host has 16 cores
-    n=${SHARDS:-8}
-    for i in $(seq 0 $((n - 1))); do
-      timeout "${CONF_LIMIT:-540}" python3 -m pytest -q -p no:cacheprovider -p no:warnings tests/test_conformance.py \
-        -m kernels --backend triton --config-shard "$i/$n" -k "test_triton_config${CONFIG_K:+ and ($CONFIG_K)}" \
-        --conformance-report "$OUT/configs_shard$i.json" > "$OUT/configs_shard$i.log" 2>&1 &
-    done
-    wait
-    for i in $(seq 0 $((n - 1))); do echo "== shard $i/$n"; tail -n 2 "$OUT/configs_shard$i.log"; done
-    (cd "$OUT" && tar czf configs_v7f.tgz configs_shard* && rm -f configs_shard*)
+    shards v7f "${CONF_LIMIT:-540}"
+    ;;
+  v8a)  # backward with dv in a pass of its own (bwd.py, step 3): per-config times at the anchor and
+        # 160M, the GPU conformance of its pinned configs, the 160M rows beside fla in one run
+    timeout 150 python3 -m suite.bench.gpu_tune --shapes B8_T4096_H16_D128 B32_T2048_H12_D64 \
+      --kinds scalar vector > "$OUT/gpu_tune_v8.log" 2>&1; echo "== gpu_tune rc=$?"
+    grep -v -i warn "$OUT/gpu_tune_v8.log" | tail -n 16
+    CONFIG_K="dv" shards v8a 180
+    bench bench_160m 170 --shapes B32_T2048_H12_D64 --kinds scalar vector --backends triton fla
+    (cd "$OUT" && tar czf bench_v8a.tgz bench_*/ && rm -rf bench_*/)
+    ;;
+  v8b)  # the dv_split configs kept: their pinned conformance per (config, kind); 160M scalar rows
+        # beside fla's in one run; the anchor's rows (ours)
+    CONFIG_K="dv" shards v8b 150
+    bench bench_160m_fla 240 --shapes B32_T2048_H12_D64 --kinds scalar --backends triton fla
+    bench bench_anchor 140 --shapes B8_T4096_H16_D128 --kinds scalar vector --backends triton
+    (cd "$OUT" && tar czf bench_v8b.tgz bench_*/ && rm -rf bench_*/)
+    ;;
+  v8d)  # pytest-benchmark compare alone on a quiet host (v8c's followed timed-out compiles), saved
+    compare kernels_v8
+    ;;
+  v8c)  # pinned conformance of the split-forward and dv_split configs (autotune off); pytest-benchmark
+        # compare against the stored baseline, saving this run beside it
+    CONFIG_K="split or dv" shards v8c 200
+    compare kernels_v8
     ;;
   v2d)
     b() { local n=$1 t=$2; shift 2; timeout "$t" python3 -m suite.cli bench --no-sweep --out "$OUT/$n" "$@" \

@@ -6,8 +6,8 @@ The forward saved S_{n-1}, the state entering each chunk n (`states` [B, H, NT, 
    the state-gradient block dS [BK, BV] in fp32 registers and stores dS_n (the gradient of the
    state leaving chunk n; dS_{NT-1} = d final state) into `dstates`; dS_{n-1} = 2^Λ ⊙ dS_n +
    scale * (q ⊙ 2^G)^T do. After chunk 0 it is d(initial_state). Small tiles, many programs.
-2. `bwd_chunk_kernel`, one program per (chunk, b*h), every chunk at once, given q, k, v, do, the
-   gate, S_{n-1} and dS_n of its chunk (V walked in blocks of BV):
+2. `bwd_chunk_kernel`, one program per (K-block, chunk, b*h), every chunk at once, given q, k,
+   v, do, the gate, S_{n-1} and dS_n of its chunk (V walked in blocks of BV):
        dv = scale * A^T do + (k ⊙ 2^{Λ-G}) dS_n
        dq = scale * (do S_{n-1}^T) ⊙ 2^G + intra(dP),  dk = (v dS_n^T) ⊙ 2^{Λ-G} + intra(dP)
        dP = scale * do v^T (causal), A = decayed intra scores (recomputed)
@@ -24,6 +24,13 @@ The forward saved S_{n-1}, the state entering each chunk n (`states` [B, H, NT, 
    across chunks, so the error does not grow with T (bf16 GPU, global identity: scalar 1.3e-2,
    vector 2.1e-2 at T = 300) and a static decay's gradient, the sum over every row, stays exact
    enough to come from the kernel.
+3. Optional (`dv_split` configs): dv in its own launch, `bwd_dv_kernel`, one program per
+   (V-block, chunk, b*h). The chunk pass then holds neither the scores' transpose nor the
+   decayed keys nor a dv accumulator (fewer live registers: at D = 128 the fused pass spills,
+   resources.py), and for vector decay it needs no scores at all: dq, dk and dg are per key
+   channel given dP, so its programs may also split K (`BKC`). dP = do v^T is then recomputed
+   in each K-block. The scalar kinds keep K whole (their dg sums over K). Same arithmetic and
+   roundings as the fused pass.
 
 Run: through `suite.kernels.attend(..., backend="triton")` and autograd.
 """
@@ -122,30 +129,42 @@ def gate_grad_rows(q, k, dq_x, dk_x, dq_in, dk_in, dP, Ab, cross, BT: tl.constex
 def bwd_chunk_kernel(q, k, v, g, states, dstates, do, dq, dk, dv, dg, scale, T, NT,
                      H: tl.constexpr, K: tl.constexpr, V: tl.constexpr,
                      BT: tl.constexpr, BK: tl.constexpr, BV: tl.constexpr, KIND: tl.constexpr,
-                     LEVELS: tl.constexpr, HAS_DG: tl.constexpr, IEEE: tl.constexpr):
-    n = tl.program_id(0)
-    i_bh = tl.program_id(1)
+                     LEVELS: tl.constexpr, HAS_DG: tl.constexpr, HAS_DV: tl.constexpr,
+                     IEEE: tl.constexpr):
+    """dq, dk (K-block i_k of BK channels), the gate's row gradient and, with HAS_DV (then
+    BK = K), dv of chunk n; module doc, step 2."""
+    i_k = tl.program_id(0)
+    n = tl.program_id(1)
+    i_bh = tl.program_id(2)
     i_b = i_bh // H
     i_h = i_bh % H
     DT: tl.constexpr = q.dtype.element_ty
     rt = tl.arange(0, BT)
     t = n * BT + rt
     mt = t < T
+    if HAS_DV:  # one K-block: a constant offset (fewer live registers than program_id * BK)
+        c_k = 0
+    else:
+        c_k = i_k * BK
     off_k = seq_offset(i_b, i_h, T, H, K)  # q/k/dq/dk/g at (b, t=0, h): [T, K] rows
     off_v = seq_offset(i_b, i_h, T, H, V)  # v/do/dv: [T, V] rows
     st = (i_bh.to(tl.int64) * NT + n) * K * V     # this chunk's [K, V] state and its gradient
-    b_q = load_tile(q + off_k, T, K, H * K, n * BT, 0, BT, BK)  # [BT, BK]
-    b_k = load_tile(k + off_k, T, K, H * K, n * BT, 0, BT, BK)  # [BT, BK]
-    gr = load_gate(g, i_b, i_h, n * BT, t, mt, T, H, K, BT, BK, KIND, 0)
+    b_q = load_tile(q + off_k, T, K, H * K, n * BT, c_k, BT, BK)  # [BT, BK]
+    b_k = load_tile(k + off_k, T, K, H * K, n * BT, c_k, BT, BK)  # [BT, BK]
+    gr = load_gate(g, i_b, i_h, n * BT, t, mt, T, H, K, BT, BK, KIND, c_k)
     G, L, R = chunk_decay(gr, KIND)
-    A = intra_scores(b_q, b_k, gr, G, DT, BT, BK, KIND, LEVELS, IEEE)  # [BT, BT] fp32
-    _, kd = decayed_qk(b_q, b_k, G, R, KIND)
-    if KIND == 1:  # static: dg sums every row's pair terms; keep them in fp32
-        Ab = A
-    else:  # bf16 is enough for the pair terms of one row's dg
-        Ab = A.to(DT)
-    At = tl.trans((A * scale).to(DT))
-    kdt = kd.to(DT)
+    if HAS_DV or (HAS_DG and KIND != 3):  # the scores: for dv, and for a scalar gate's pairs
+        A = intra_scores(b_q, b_k, gr, G, DT, BT, BK, KIND, LEVELS, IEEE)  # [BT, BT] fp32
+        if KIND == 1:  # static: dg sums every row's pair terms; keep them in fp32
+            Ab = A
+        else:  # bf16 is enough for the pair terms of one row's dg
+            Ab = A.to(DT)
+    else:
+        Ab = tl.zeros([BT, BT], DT)
+    if HAS_DV:
+        _, kd = decayed_qk(b_q, b_k, G, R, KIND)
+        At = tl.trans((A * scale).to(DT))
+        kdt = kd.to(DT)
     dP = tl.zeros([BT, BT], tl.float32)
     dq_x = tl.zeros([BT, BK], tl.float32)  # do S^T   (inter, before its factors)
     dk_x = tl.zeros([BT, BK], tl.float32)  # v dS^T
@@ -156,8 +175,8 @@ def bwd_chunk_kernel(q, k, v, g, states, dstates, do, dq, dk, dv, dg, scale, T, 
     for c in tl.static_range(0, V, BV):
         b_v = load_tile(v + off_v, T, V, H * V, n * BT, c, BT, BV)    # [BT, BV]
         b_do = load_tile(do + off_v, T, V, H * V, n * BT, c, BT, BV)  # [BT, BV]
-        S = load_tile(states + st, K, V, V, 0, c, BK, BV)            # [BK, BV] S_{n-1}
-        dS = load_tile(dstates + st, K, V, V, 0, c, BK, BV)          # [BK, BV] dS_n
+        S = load_tile(states + st, K, V, V, c_k, c, BK, BV)          # [BK, BV] S_{n-1}
+        dS = load_tile(dstates + st, K, V, V, c_k, c, BK, BV)        # [BK, BV] dS_n
         dP += dot(b_do.to(DT), tl.trans(b_v.to(DT)), IEEE)
         dq_x += dot(b_do.to(DT), tl.trans(S.to(DT)), IEEE)
         dk_x += dot(b_v.to(DT), tl.trans(dS.to(DT)), IEEE)
@@ -165,8 +184,9 @@ def bwd_chunk_kernel(q, k, v, g, states, dstates, do, dq, dk, dv, dg, scale, T, 
             cross += tl.sum(S.to(tl.float32) * dS.to(tl.float32), axis=1)
         elif HAS_DG and KIND != 0:
             cross += tl.sum(tl.sum(S.to(tl.float32) * dS.to(tl.float32), axis=1), axis=0)
-        b_dv = dot(At, b_do.to(DT), IEEE) + dot(kdt, dS.to(DT), IEEE)
-        store_tile(dv + off_v, b_dv, T, V, H * V, n * BT, c, BT, BV)
+        if HAS_DV:
+            b_dv = dot(At, b_do.to(DT), IEEE) + dot(kdt, dS.to(DT), IEEE)
+            store_tile(dv + off_v, b_dv, T, V, H * V, n * BT, c, BT, BV)
     dP = tl.where(rt[:, None] >= rt[None, :], dP * scale, 0.0)
     if KIND == 0:
         dPD = dP.to(DT)
@@ -179,7 +199,7 @@ def bwd_chunk_kernel(q, k, v, g, states, dstates, do, dq, dk, dv, dg, scale, T, 
         dk_x = dk_x * fk
         if HAS_DG:
             b_dg = gate_grad_rows(b_q, b_k, dq_x, dk_x, dq_in, dk_in, dP, Ab, cross * tl.exp2(L), BT, KIND)
-            store_tile(dg + off_k, b_dg, T, K, H * K, n * BT, 0, BT, BK)
+            store_tile(dg + off_k, b_dg, T, K, H * K, n * BT, c_k, BT, BK)
         b_dq = dq_in + diag[:, None] * b_k.to(tl.float32) + dq_x
         b_dk = dk_in + diag[:, None] * b_q.to(tl.float32) + dk_x
     else:
@@ -192,12 +212,41 @@ def bwd_chunk_kernel(q, k, v, g, states, dstates, do, dq, dk, dv, dg, scale, T, 
             tl.store(dg + (i_b.to(tl.int64) * T + t.to(tl.int64)) * H + i_h, b_dg, mask=mt)
         b_dq = dot(dPD, b_k.to(DT), IEEE) + dq_x
         b_dk = dot(tl.trans(dPD), b_q.to(DT), IEEE) + dk_x
-    store_tile(dq + off_k, b_dq, T, K, H * K, n * BT, 0, BT, BK)
-    store_tile(dk + off_k, b_dk, T, K, H * K, n * BT, 0, BT, BK)
+    store_tile(dq + off_k, b_dq, T, K, H * K, n * BT, c_k, BT, BK)
+    store_tile(dk + off_k, b_dk, T, K, H * K, n * BT, c_k, BT, BK)
+
+
+@triton.jit(do_not_specialize=["scale", "T", "NT"])
+def bwd_dv_kernel(q, k, g, dstates, do, dv, scale, T, NT,
+                  H: tl.constexpr, K: tl.constexpr, V: tl.constexpr,
+                  BT: tl.constexpr, BK: tl.constexpr, BV: tl.constexpr, KIND: tl.constexpr,
+                  LEVELS: tl.constexpr, IEEE: tl.constexpr):
+    """dv [BT, BV] of chunk n, V-block i_v: scale * A^T do + (k ⊙ 2^{Λ-G}) dS_n (module doc, 3)."""
+    i_v = tl.program_id(0)
+    n = tl.program_id(1)
+    i_bh = tl.program_id(2)
+    i_b = i_bh // H
+    i_h = i_bh % H
+    DT: tl.constexpr = q.dtype.element_ty
+    t = n * BT + tl.arange(0, BT)
+    c_v = i_v * BV
+    off_k = seq_offset(i_b, i_h, T, H, K)  # q/k/g: [T, K] rows
+    off_v = seq_offset(i_b, i_h, T, H, V)  # do/dv: [T, V] rows
+    b_q = load_tile(q + off_k, T, K, H * K, n * BT, 0, BT, BK)       # [BT, BK]
+    b_k = load_tile(k + off_k, T, K, H * K, n * BT, 0, BT, BK)       # [BT, BK]
+    b_do = load_tile(do + off_v, T, V, H * V, n * BT, c_v, BT, BV)   # [BT, BV]
+    dS = load_tile(dstates + (i_bh.to(tl.int64) * NT + n) * K * V, K, V, V, 0, c_v, BK, BV)
+    gr = load_gate(g, i_b, i_h, n * BT, t, t < T, T, H, K, BT, BK, KIND, 0)
+    G, L, R = chunk_decay(gr, KIND)
+    A = intra_scores(b_q, b_k, gr, G, DT, BT, BK, KIND, LEVELS, IEEE)  # [BT, BT] fp32
+    _, kd = decayed_qk(b_q, b_k, G, R, KIND)
+    b_dv = dot(tl.trans((A * scale).to(DT)), b_do.to(DT), IEEE) + dot(kd.to(DT), dS.to(DT), IEEE)
+    store_tile(dv + off_v, b_dv, T, V, H * V, n * BT, c_v, BT, BV)
 
 
 def launch_bwd(saved, do, dht, scale, kind_id, *, cfg, out):
-    """Launch the two backward kernels with config `cfg` (dict BT, BV, num_warps, num_stages).
+    """Launch the backward kernels with config `cfg` (dict BT, BV, num_warps, num_stages; with
+    `dv_split`: also BVD, the dv pass's V-block, and BKC, the chunk pass's K-block, vector only).
 
     saved: dict q, k, v, g, states [B,H,NT,K,V] (NT for cfg's BT!), ieee.
     out: dict dq, dk [B,T,H,K]; dv [B,T,H,V]; dg (gate-shaped rows, fp32; [B,T,H] for static)
@@ -210,6 +259,7 @@ def launch_bwd(saved, do, dht, scale, kind_id, *, cfg, out):
     NT = triton.cdiv(T, BT)
     BK, BVF = triton.next_power_of_2(K), triton.next_power_of_2(V)
     ieee = saved["ieee"]
+    stages = 1 if ieee else cfg["num_stages"]
     dummy = out["dq"]
     g = saved["g"] if saved["g"] is not None else dummy
     bk, bv = min(BK, cfg.get("BKH", 64)), min(BVF, cfg.get("BVH", 64))
@@ -219,10 +269,19 @@ def launch_bwd(saved, do, dht, scale, kind_id, *, cfg, out):
         H=H, K=K, V=V, BT=BT, BK=bk, BV=bv, KIND=kind_id, HAS_DHT=dht is not None,
         HAS_H0=out["dh0"] is not None, IEEE=ieee, num_warps=4, num_stages=1 if ieee else 2,
     )
-    bwd_chunk_kernel[(NT, B * H)](
+    split = bool(cfg.get("dv_split"))
+    bkc = min(BK, cfg.get("BKC", BK)) if split and kind_id == 3 else BK  # scalar dg sums over K
+    bwd_chunk_kernel[(triton.cdiv(K, bkc), NT, B * H)](
         q, k, v, g, saved["states"], out["dstates"], do, out["dq"], out["dk"], out["dv"],
         out["dg"] if out["dg"] is not None else dummy, scale, T, NT,
-        H=H, K=K, V=V, BT=BT, BK=BK, BV=min(cfg["BV"], BVF), KIND=kind_id,
-        LEVELS=BT.bit_length() - 1, HAS_DG=out["dg"] is not None, IEEE=ieee,
-        num_warps=cfg["num_warps"], num_stages=1 if ieee else cfg["num_stages"],
+        H=H, K=K, V=V, BT=BT, BK=bkc, BV=min(cfg["BV"], BVF), KIND=kind_id,
+        LEVELS=BT.bit_length() - 1, HAS_DG=out["dg"] is not None, HAS_DV=not split, IEEE=ieee,
+        num_warps=cfg["num_warps"], num_stages=stages,
     )
+    if split:
+        bvd = min(BVF, cfg.get("BVD", 64))
+        bwd_dv_kernel[(triton.cdiv(V, bvd), NT, B * H)](
+            q, k, g, out["dstates"], do, out["dv"], scale, T, NT, H=H, K=K, V=V, BT=BT, BK=BK,
+            BV=bvd, KIND=kind_id, LEVELS=BT.bit_length() - 1, IEEE=ieee,
+            num_warps=cfg.get("dv_warps", 4), num_stages=stages,
+        )

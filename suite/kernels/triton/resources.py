@@ -1,10 +1,11 @@
 """Resource report of the Triton kernels for Hopper, compiled here without a GPU.
 
-Compiles fwd_kernel (or, for a split config, fwd_output_kernel), bwd_chunk_kernel, and the two
-state sweeps (fwd_state_kernel, bwd_dh_kernel) for `GPUTarget("cuda", 90, 32)` with the given constexprs and
-runs the `ptxas -v` bundled with Triton on the PTX: shared memory, registers and spill bytes per
-config, and whether wgmma was used. No device time; Triton's version here may differ from the
-GPU machine's (numbers are leads, checked against measured times).
+Compiles fwd_kernel (or, for a split config, fwd_output_kernel), bwd_chunk_kernel, bwd_dv_kernel
+(dv_split configs), and the two state sweeps (fwd_state_kernel, bwd_dh_kernel) for
+`GPUTarget("cuda", 90, 32)` with the given constexprs and runs the `ptxas -v` bundled with Triton
+on the PTX: shared memory, registers and spill bytes per config, and whether wgmma was used. No
+device time; Triton's version here may differ from the GPU machine's (numbers are leads, checked
+against measured times).
 
     python -m suite.kernels.triton.resources                      # every config at D=128 and 64, bf16
     python -m suite.kernels.triton.resources --dtype fp32 --d 128
@@ -22,16 +23,17 @@ import triton
 from triton.backends.compiler import GPUTarget
 from triton.compiler import ASTSource
 
-from suite.kernels.triton.bwd import bwd_chunk_kernel, bwd_dh_kernel
+from suite.kernels.triton.bwd import bwd_chunk_kernel, bwd_dh_kernel, bwd_dv_kernel
 from suite.kernels.triton.fwd import fwd_kernel, fwd_output_kernel, fwd_state_kernel
 from suite.kernels.triton.tuning import autotune_configs
 
 _PTR = {"fwd": ("q", "k", "v", "g", "h0", "o", "ht", "states"),
         "bwd": ("q", "k", "v", "g", "states", "dstates", "do", "dq", "dk", "dv", "dg"),
-        "dh": ("q", "g", "do", "dht", "dstates", "dh0"),
+        "dh": ("q", "g", "do", "dht", "dstates", "dh0"), "dv": ("q", "k", "g", "dstates", "do", "dv"),
         "out": ("q", "k", "v", "g", "states", "o"), "st": ("k", "v", "g", "h0", "ht", "states")}
 _F32 = {"g", "h0", "ht", "dht", "dg", "dh0"}
-_FN = {"fwd": fwd_kernel, "bwd": bwd_chunk_kernel, "dh": bwd_dh_kernel, "out": fwd_output_kernel,
+_FN = {"fwd": fwd_kernel, "bwd": bwd_chunk_kernel, "dh": bwd_dh_kernel, "dv": bwd_dv_kernel,
+       "out": fwd_output_kernel,
        "st": fwd_state_kernel}
 
 
@@ -49,7 +51,12 @@ def compile_config(cfg: dict, kind_id: int, K: int, V: int, dt: str = "bf16"):
     elif ps in ("bwd", "out"):
         c.update(BV=min(cfg["BV"], triton.next_power_of_2(V)), LEVELS=cfg["BT"].bit_length() - 1)
         if ps == "bwd":
-            c.update(HAS_DG=True)
+            split = bool(cfg.get("dv_split"))
+            c.update(HAS_DG=True, HAS_DV=not split)
+            if split and kind_id == 3:
+                c.update(BK=min(c["BK"], cfg.get("BKC", c["BK"])))
+    elif ps == "dv":
+        c.update(BV=min(cfg["BVD"], triton.next_power_of_2(V)), LEVELS=cfg["BT"].bit_length() - 1)
     elif ps == "st":
         c.update(BK=min(64, c["BK"]), BV=min(64, triton.next_power_of_2(V)), HAS_H0=True, STORE_HT=True)
     else:
@@ -85,6 +92,9 @@ def main() -> None:
     for d in a.d:
         dh = [dict(c, **{"pass": "dh", "name": f"dh-{c['family']}-bt{c['BT']}"})
               for c in autotune_configs("bwd", d=d) if c["BV"] == 64]
+        dh += [dict(c, **{"pass": "dv", "name": f"dv-{c['family']}-bt{c['BT']}-bv{c['BVD']}",
+                          "num_warps": c.get("dv_warps", 4)})
+               for c in autotune_configs("bwd", d=d) if c.get("dv_split")]
         dh += [dict(c, **{"pass": "st", "name": f"state-{c['family']}-bt{c['BT']}", "num_warps": 4})
                for c in autotune_configs("fwd", d=d) if c["split"]]
         for cfg in autotune_configs(d=d) + list({c["name"]: c for c in dh}.values()):

@@ -2,7 +2,8 @@
 
 Every configuration is a plain dict with a unique `name`, its `pass` ("fwd" or "bwd"), the
 `family` it applies to ("scalar": kinds none/static/scalar; "vector"), the chunk size BT, the
-forward's schedule (`split`: state pass + chunk-parallel output, else one sweep), and
+forward's schedule (`split`: state pass + chunk-parallel output, else one sweep), the
+backward's (`dv_split`: dv in a pass of its own, V-block BVD; BKC: the chunk pass's K-block), and
 the launch knobs (BV: the V-block of the forward / of the backward's chunk pass, num_warps,
 num_stages). Miscompiles on Hopper depend on
 the configuration (kernels-notes §4: #640, #984, #1262), so the conformance suite checks each:
@@ -38,9 +39,17 @@ def _fwd(family, BT, BV, w, s, max_d=256, split=False):
             "BT": BT, "BV": BV, "num_warps": w, "num_stages": s, "max_d": max_d, "split": split}
 
 
-def _bwd(family, BT, BV, w, s, max_d=256):
-    return {"name": f"bwd-{family}-bt{BT}-bv{BV}-w{w}-s{s}", "pass": "bwd", "family": family,
-            "BT": BT, "BV": BV, "num_warps": w, "num_stages": s, "max_d": max_d}
+def _bwd(family, BT, BV, w, s, max_d=256, dv=None, bkc=None):
+    """dv: the V-block of a separate dv pass (`dv_split`, bwd.py step 3), bkc: the chunk pass's
+    K-block under dv_split (vector family only)."""
+    name = f"bwd-{family}-bt{BT}-bv{BV}-w{w}-s{s}" + (f"-dv{dv}" if dv else "") + (f"-k{bkc}" if bkc else "")
+    cfg = {"name": name, "pass": "bwd", "family": family, "BT": BT, "BV": BV, "num_warps": w,
+           "num_stages": s, "max_d": max_d, "dv_split": dv is not None}
+    if dv:
+        cfg["BVD"] = dv
+    if bkc:
+        cfg["BKC"] = bkc
+    return cfg
 
 
 # Forward configs chosen from ptxas resource reports (sm_90a): configs that spill little; max_d =
@@ -57,6 +66,10 @@ _CONFIGS = [
     _bwd("scalar", 64, 64, 4, 2), _bwd("scalar", 64, 64, 8, 2), _bwd("scalar", 32, 64, 4, 2),
     _bwd("scalar", 16, 64, 4, 2),
     _bwd("vector", 16, 64, 4, 2), _bwd("vector", 16, 32, 4, 2), _bwd("vector", 32, 64, 8, 2),
+    # dv in a pass of its own (NOTES.md, v8): the three of seven tried that were fastest
+    # somewhere or close; the vector BT = 32 ones gave wrong fp32 dv on the GPU (NOTES.md)
+    _bwd("scalar", 64, 64, 4, 2, dv=64),
+    _bwd("vector", 16, 64, 4, 2, dv=128), _bwd("vector", 16, 64, 4, 2, dv=64, bkc=64),
 ]
 # The chunk size a training step uses when nothing is pinned, by (family, max(K, V) <= 64).
 _TRAIN_BT = {("scalar", True): 64, ("scalar", False): 64, ("vector", True): 32, ("vector", False): 16}
