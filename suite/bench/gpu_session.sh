@@ -36,6 +36,9 @@
 #           fla's; the anchor's rows (ours)
 #   v8c     pinned conformance of the split-forward and dv_split configs; pytest-benchmark compare
 #   v8d     pytest-benchmark compare alone (v8c's ran on a host still busy with compiles)
+#   v9a     the static log-decay gradient as a Triton sweep: static conformance at T = 1024 and
+#           4096 (triton, bf16, fp32), static beside scalar forward+backward (ours)
+#   v9b     the static sweep's conformance at T = 4096 (D = 64), its time alone per block size
 #   v2d     160M-shape bench (ours, fla, SDPA), SDPA at the anchor, fla conformance (T=63, D=64)
 #   v2c     static check, three-shape bench, fla conformance (T <= 500), fp16/fp32, baseline
 #   v2b     conformance (triton, fp16/fp32) + every pinned config + T sweep + pytest-benchmark baseline
@@ -184,6 +187,22 @@ case "${1:-main}" in
     ;;
   v8d)  # pytest-benchmark compare alone on a quiet host (v8c's followed timed-out compiles), saved
     compare kernels_v8
+    ;;
+  v9a)  # the static log-decay gradient as a Triton sweep (static_dg.py): static conformance (triton,
+        # bf16 and fp32, T = 1024 and 4096), then its cost beside scalar decay at 160M and the anchor
+    SUITE_TRITON_NO_AUTOTUNE=1 conf conformance_static_sweep 110 --backend triton \
+      -k "static and (-1024- or -4096-) and (bfloat16 or float32) and test_conformance"
+    timeout 60 python3 -m suite.bench.gpu_tune --static-dg > "$OUT/gpu_tune_static_dg.log" 2>&1
+    echo "== static dg rc=$?"; grep "static dg" "$OUT/gpu_tune_static_dg.log"
+    bench bench_static 130 --shapes B32_T2048_H12_D64 B8_T4096_H16_D128 --kinds static scalar \
+      --backends triton --modes fwdbwd
+    (cd "$OUT" && tar czf bench_v9a.tgz bench_*/ && rm -rf bench_*/)
+    ;;
+  v9b)  # the static sweep at T = 4096 (v9a's conformance ran out of time at T = 1024), then its time alone
+    SUITE_TRITON_NO_AUTOTUNE=1 conf conformance_static_sweep_4096 70 --backend triton \
+      -k "static and -4096- and -64- and (bfloat16 or float32) and test_conformance"
+    timeout 30 python3 -m suite.bench.gpu_tune --static-dg > "$OUT/gpu_tune_static_dg.log" 2>&1
+    echo "== static dg rc=$?"; grep "static dg" "$OUT/gpu_tune_static_dg.log"
     ;;
   v8c)  # pinned conformance of the split-forward and dv_split configs (autotune off); pytest-benchmark
         # compare against the stored baseline, saving this run beside it

@@ -7,9 +7,12 @@ on, then prints every timed config (`tuning.TIMINGS`) and the medians of the thr
 sees it, median µs over 200 calls: the time to return (host work and launches, no sync) and to
 return and synchronise; the gap between the latter and do_bench's kernel time is host work.
 With --passes it times the split forward's state pass and output pass alone, per split config.
+With --static-dg it times only the static log-decay gradient (Triton sweep per chunk and block
+size, and the torch version).
 A development aid for NOTES.md; `suite bench` is the benchmark.
 
     python -m suite.bench.gpu_tune [--shapes B8_T4096_H16_D128 ...] [--kinds scalar vector] [--host] [--passes]
+    python -m suite.bench.gpu_tune --static-dg
 """
 
 from __future__ import annotations
@@ -90,13 +93,42 @@ def host_times(fwd, calls: int = 200) -> dict[str, float]:
             "launch_sync_us": statistics.median(total) * 1e6}
 
 
+def static_dg_times(shape: str) -> dict[str, float]:
+    """Median ms of the static log-decay gradient alone (bf16 inputs, h0 and dht given): the
+    Triton sweep per (chunk, block) and the torch version."""
+    from triton.testing import do_bench
+
+    from suite.kernels.static_grad import static_decay_grad
+    from suite.kernels.triton.static_dg import static_decay_grad_triton
+
+    s = parse_shape(shape)
+    B, T, H, K, V = s["B"], s["T"], s["H"], s["K"], s["V"]
+    gen = torch.Generator(device="cuda").manual_seed(0)
+    q, k = (torch.randn(B, T, H, K, device="cuda", generator=gen).bfloat16() for _ in range(2))
+    v, do = (torch.randn(B, T, H, V, device="cuda", generator=gen).bfloat16() for _ in range(2))
+    g = -torch.rand(H, device="cuda", generator=gen)
+    h0, dht = (torch.randn(B, H, K, V, device="cuda", generator=gen) for _ in range(2))
+    out = {f"sweep-bt{bt}-block{blk}": do_bench(
+        lambda bt=bt, blk=blk: static_decay_grad_triton(q, k, v, g, h0, do, dht, 0.1, chunk=bt, block=blk))
+        for bt, blk in ((64, 32), (64, 64), (32, 32))}
+    out["torch"] = do_bench(lambda: static_decay_grad(q, k, v, g, h0, do, dht, 0.1))
+    return out
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--shapes", nargs="+", default=["B8_T4096_H16_D128", "B32_T2048_H12_D64"])
     ap.add_argument("--kinds", nargs="+", default=["scalar", "vector"])
     ap.add_argument("--host", action="store_true", help="also the host-side time of the forward")
     ap.add_argument("--passes", action="store_true", help="also each pass of the split forward alone")
+    ap.add_argument("--static-dg", action="store_true",
+                    help="only the static log-decay gradient alone: Triton sweep per chunk/block, torch")
     a = ap.parse_args()
+    if a.static_dg:
+        for shape in a.shapes:
+            t = static_dg_times(shape)
+            print(f"{shape} static dg: " + ", ".join(f"{n} {ms:.3f} ms" for n, ms in t.items()), flush=True)
+        return
     import suite.kernels.triton  # noqa: F401  (registers the backend)
     from suite.kernels.triton import tuning
 

@@ -113,9 +113,9 @@ class _AttachStaticGrad(torch.autograd.Function):
     """Identity on (o, ht); its backward passes do, dht through and adds dL/dg for a static g."""
 
     @staticmethod
-    def forward(ctx, o, ht, q, k, v, g, h0, scale):
+    def forward(ctx, o, ht, q, k, v, g, h0, scale, grad_fn):
         ctx.save_for_backward(q, k, v, g, h0)
-        ctx.scale = scale
+        ctx.scale, ctx.grad_fn = scale, grad_fn
         return o.view_as(o), (None if ht is None else ht.view_as(ht))
 
     @staticmethod
@@ -123,11 +123,12 @@ class _AttachStaticGrad(torch.autograd.Function):
         q, k, v, g, h0 = ctx.saved_tensors
         dg = None
         if ctx.needs_input_grad[5]:
-            dg = static_decay_grad(q, k, v, g, h0, do, dht, ctx.scale)
-        return do, dht, None, None, None, dg, None, None
+            dg = ctx.grad_fn(q, k, v, g, h0, do, dht, ctx.scale)
+        return do, dht, None, None, None, dg, None, None, None
 
 
-def attach_static_grad(o, ht, q, k, v, g, h0, scale: float):
-    """(o, ht) unchanged, with g [H]'s gradient computed by `static_decay_grad` in backward."""
+def attach_static_grad(o, ht, q, k, v, g, h0, scale: float, grad_fn=static_decay_grad):
+    """(o, ht) unchanged, with g [H]'s gradient computed in backward by `grad_fn` (signature of
+    `static_decay_grad`; the Triton backend passes its kernel, `triton/static_dg.py`)."""
     return _AttachStaticGrad.apply(o, ht, q.detach(), k.detach(), v.detach(), g,
-                                   None if h0 is None else h0.detach(), scale)
+                                   None if h0 is None else h0.detach(), scale, grad_fn)

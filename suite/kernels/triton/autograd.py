@@ -7,8 +7,9 @@ Shapes as `suite.kernels` (q, k [B,T,H,K]; v [B,T,H,V]; log_decay None / [H] / [
 [B,T,H,K] fp32). The forward saves the state entering each chunk (q's dtype) when a gradient is
 needed; the backward is a reverse state-gradient sweep and a chunk-parallel pass (bwd.py).
 Gradients: q, k, v in their dtype, log-decay fp32, initial_state fp32. A static log-decay [H]
-takes its gradient from `suite.kernels.static_grad` (the state's derivative, torch, fp32), not
-from the kernel's per-row gradients summed over B and T, which cancel at long T (NOTES.md).
+takes its gradient from the state's derivative (`suite.kernels.static_grad` has the maths; the
+sweep that computes it here is `static_dg.py`), not from the kernel's per-row gradients summed
+over B and T, which cancel at long T (NOTES.md).
 """
 
 from __future__ import annotations
@@ -18,16 +19,18 @@ import os
 import torch
 
 from suite.errors import SuiteError
-from suite.kernels.static_grad import attach_static_grad
+from suite.kernels.static_grad import attach_static_grad, static_decay_grad
 from suite.kernels.triton import tuning
 from suite.kernels.triton.bwd import launch_bwd
 from suite.kernels.triton.fwd import launch_fwd
+from suite.kernels.triton.static_dg import static_decay_grad_triton
 
 # dtype of the per-chunk states and state gradients kept for the backward (None: q's dtype);
 # `SUITE_TRITON_STATES=fp32` keeps them in fp32 (a precision experiment; twice the bytes). The
 # static kind keeps fp32: when its [H] gradient was the sum of the kernel's per-row ones, bf16
 # states put it at 1.2e-2 rel. RMS on the H200 (T=500, weak decay) against the 5e-3 gate (that
-# gradient now comes from static_grad.py; bf16 states for static are untried on the GPU).
+# gradient now comes from the state's derivative, static_dg.py; bf16 states for static are
+# untried on the GPU).
 STATES_DTYPE = torch.float32 if os.environ.get("SUITE_TRITON_STATES") == "fp32" else None
 
 
@@ -130,5 +133,15 @@ def attend_triton(q, k, v, log_decay, *, kind, scale, initial_state, output_fina
                                bool(output_final_state), torch.is_grad_enabled())
     ht = ht if output_final_state else None
     if static_grad:  # per-head g: its gradient from the state's derivative (suite/kernels/static_grad.py)
-        o, ht = attach_static_grad(o, ht, q, k, v, g, h0, float(scale))
+        o, ht = attach_static_grad(o, ht, q, k, v, g, h0, float(scale), grad_fn=_static_grad_fn())
     return o, ht
+
+
+def _static_grad_fn():
+    """The Triton sweep (static_dg.py), or the torch version with SUITE_TRITON_STATIC_GRAD=torch."""
+    choice = os.environ.get("SUITE_TRITON_STATIC_GRAD", "triton")
+    if choice == "torch":
+        return static_decay_grad
+    if choice != "triton":
+        raise SuiteError(f"SUITE_TRITON_STATIC_GRAD={choice!r}: allowed values are triton, torch")
+    return static_decay_grad_triton

@@ -1,11 +1,11 @@
 """Resource report of the Triton kernels for Hopper, compiled here without a GPU.
 
 Compiles fwd_kernel (or, for a split config, fwd_output_kernel), bwd_chunk_kernel, bwd_dv_kernel
-(dv_split configs), and the two state sweeps (fwd_state_kernel, bwd_dh_kernel) for
-`GPUTarget("cuda", 90, 32)` with the given constexprs and runs the `ptxas -v` bundled with Triton
-on the PTX: shared memory, registers and spill bytes per config, and whether wgmma was used. No
-device time; Triton's version here may differ from the GPU machine's (numbers are leads, checked
-against measured times).
+(dv_split configs), the two state sweeps (fwd_state_kernel, bwd_dh_kernel) and the static
+log-decay gradient's sweep (static_dg_kernel) for `GPUTarget("cuda", 90, 32)` with the given
+constexprs and runs the `ptxas -v` bundled with Triton on the PTX: shared memory, registers and
+spill bytes per config, and whether wgmma was used. No device time; Triton's version here may
+differ from the GPU machine's (numbers are leads, checked against measured times).
 
     python -m suite.kernels.triton.resources                      # every config at D=128 and 64, bf16
     python -m suite.kernels.triton.resources --dtype fp32 --d 128
@@ -25,6 +25,7 @@ from triton.compiler import ASTSource
 
 from suite.kernels.triton.bwd import bwd_chunk_kernel, bwd_dh_kernel, bwd_dv_kernel
 from suite.kernels.triton.fwd import fwd_kernel, fwd_output_kernel, fwd_state_kernel
+from suite.kernels.triton.static_dg import static_dg_kernel
 from suite.kernels.triton.tuning import autotune_configs
 
 _PTR = {"fwd": ("q", "k", "v", "g", "h0", "o", "ht", "states"),
@@ -70,6 +71,19 @@ def compile_config(cfg: dict, kind_id: int, K: int, V: int, dt: str = "bf16"):
                           options={"num_warps": cfg["num_warps"], "num_stages": stages})
 
 
+def compile_static_dg(K: int, V: int, dt: str = "bf16", BT: int = 64, block: int = 32):
+    """The compiled static-gradient sweep (static_dg.py) at chunk BT and block x block state tiles."""
+    ptrs = ("q", "k", "v", "do", "g", "h0", "dht", "part")
+    sig = {p: "*fp32" if p in ("g", "h0", "dht", "part") else f"*{dt}" for p in ptrs}
+    sig.update(scale="fp32", T="i32", NT="i32")
+    c = {"H": 16, "K": K, "V": V, "BT": BT, "BK": min(triton.next_power_of_2(K), block),
+         "BV": min(triton.next_power_of_2(V), block), "HAS_H0": True, "HAS_DHT": True, "HILO": dt == "bf16"}
+    sig.update({n: "constexpr" for n in c})
+    attrs = {(list(sig).index(p),): [["tt.divisibility", 16]] for p in ptrs}
+    return triton.compile(ASTSource(static_dg_kernel, sig, constexprs=c, attrs=attrs),
+                          target=GPUTarget("cuda", 90, 32), options={"num_warps": 4, "num_stages": 1})
+
+
 def ptxas_report(kernel) -> dict:
     """Registers and spill-store bytes from `ptxas -v` on the kernel's PTX, plus shared memory."""
     ptxas = os.path.join(os.path.dirname(triton.__file__), "backends", "nvidia", "bin", "ptxas")
@@ -104,6 +118,12 @@ def main() -> None:
             except Exception as exc:  # noqa: BLE001 - report and go on
                 r = {"error": f"{type(exc).__name__}: {str(exc)[-200:]}"}
             print(f"D={d} {a.dtype} {cfg['name']:30s} {r}", flush=True)
+        for bt, block in ((64, 32), (64, 64), (32, 32)):
+            try:
+                r = ptxas_report(compile_static_dg(d, d, a.dtype, bt, block))
+            except Exception as exc:  # noqa: BLE001 - report and go on
+                r = {"error": f"{type(exc).__name__}: {str(exc)[-200:]}"}
+            print(f"D={d} {a.dtype} {f'static-dg-bt{bt}-block{block}':30s} {r}", flush=True)
 
 
 if __name__ == "__main__":
