@@ -6,7 +6,8 @@ The split schedule (state pass + chunk-parallel output) runs the same arithmetic
 forward, so at one chunk size both give the same output, final state and, through the backward
 that reads the states they store, the same gradients; likewise the backward's two schedules (dv
 fused into the chunk pass, or a pass of its own with the chunk pass split over K); an inference
-forward (torch.no_grad) keeps no states; a backward asked for no gate gradient still returns the
+forward (torch.no_grad) keeps no states; the split forward whose output pass walks several chunks
+from each stored state agrees with the sweep too; a backward asked for no gate gradient still returns the
 others.
 """
 
@@ -33,22 +34,41 @@ def _pair(kind: str) -> tuple[dict, dict]:
     return sweep, split
 
 
-@pytest.mark.parametrize("kind", ["none", "static", "scalar", "vector"])
-def test_split_forward_equals_sweep(kind):
+def assert_configs_agree(case, cfg_a: dict, cfg_b: dict, names, *, rtol: float, atol: float, what: str):
+    """Run `case` with each config pinned: every tensor in `names` (None: all) of the second run
+    agrees with the first to (rtol, atol) and with the fp64 reference to 1e-4 relative RMS."""
     from suite.kernels.triton import pinned
 
-    case = make_case(kind, "strong", B=2, T=130, H=2, K=16, V=16, dtype=torch.float32, seed=3)
-    sweep, split = _pair(kind)
-    with pinned(sweep):
+    with pinned(cfg_a):
         a = run_case(case, "triton")
-    with pinned(split):
+    with pinned(cfg_b):
         b = run_case(case, "triton")
     ref = reference(case)
     assert set(a) == set(b) == set(ref)
-    for name in a:
-        torch.testing.assert_close(b[name], a[name], rtol=1e-5, atol=1e-6, msg=f"{kind} {name}")
+    for name in sorted(names if names is not None else a):
+        torch.testing.assert_close(b[name], a[name], rtol=rtol, atol=atol, msg=f"{what} {name}")
         err = (b[name].double() - ref[name]).norm() / ref[name].norm().clamp_min(1e-30)
-        assert err < 1e-4, f"{kind} {name}: split schedule vs fp64, rel. error {err:.2e}"
+        assert err < 1e-4, f"{what} {name}: vs fp64, rel. error {err:.2e}"
+
+
+@pytest.mark.parametrize("kind", ["none", "static", "scalar", "vector"])
+def test_split_forward_equals_sweep(kind):
+    case = make_case(kind, "strong", B=2, T=130, H=2, K=16, V=16, dtype=torch.float32, seed=3)
+    sweep, split = _pair(kind)
+    assert_configs_agree(case, sweep, split, None, rtol=1e-5, atol=1e-6, what=f"split forward, {kind}")
+
+
+@pytest.mark.parametrize("sub", [2, 4])
+def test_subchunk_forward_equals_sweep(sub):
+    """Split forward whose output pass walks `sub` chunks of 16 from each stored state (the state
+    pass steps 16 * sub rows; T = 130 leaves the last stored chunk mostly past T): output, final
+    state and, through the states the output pass stores for the backward, every gradient."""
+    from suite.kernels.triton import autotune_configs
+
+    sweep = next(c for c in autotune_configs("fwd", "vector") if not c["split"] and c["BT"] == 16)
+    split = next(c for c in autotune_configs("fwd", "vector") if c.get("sub") == sub and c["BT"] == 16)
+    case = make_case("vector", "strong", B=2, T=130, H=2, K=16, V=16, dtype=torch.float32, seed=4)
+    assert_configs_agree(case, sweep, split, None, rtol=1e-5, atol=1e-6, what=f"sub-chunk forward x{sub}")
 
 
 def test_inference_forward_keeps_no_states(monkeypatch):
@@ -89,20 +109,12 @@ def test_backward_without_gate_gradient(kind):
 def test_dv_split_backward_equals_fused(kind):
     """dv in its own pass over two V-blocks, the chunk pass over two K-blocks (vector only; the
     second one partly past K = 24): every gradient as with the fused backward of the same BT."""
-    from suite.kernels.triton import autotune_configs, pinned
+    from suite.kernels.triton import autotune_configs
 
     fam = "vector" if kind == "vector" else "scalar"
     fused = next(c for c in autotune_configs("bwd", fam) if not c["dv_split"])
     split = dict(fused, name="test-dv-split", dv_split=True, BVD=8, BKC=16)
     case = make_case(kind, "strong", B=2, T=70, H=2, K=24, V=16, dtype=torch.float32, seed=5)
-    with pinned(fused):
-        a = run_case(case, "triton")
-    with pinned(split):
-        b = run_case(case, "triton")
-    ref = reference(case)
-    assert set(a) == set(b) == set(ref)
-    for name in sorted(set(a) - {"o", "ht"}):  # every gradient
-        # other tile shapes sum in another order: fp32 rounding apart, not more
-        torch.testing.assert_close(b[name], a[name], rtol=1e-4, atol=1e-5, msg=f"{kind} {name}")
-        err = (b[name].double() - ref[name]).norm() / ref[name].norm().clamp_min(1e-30)
-        assert err < 1e-4, f"{kind} {name}: dv-split backward vs fp64, rel. error {err:.2e}"
+    grads = [n for n in reference(case) if n not in ("o", "ht")]
+    # other tile shapes sum in another order: fp32 rounding apart, not more
+    assert_configs_agree(case, fused, split, grads, rtol=1e-4, atol=1e-5, what=f"dv-split backward, {kind}")

@@ -39,6 +39,11 @@
 #   v9a     the static log-decay gradient as a Triton sweep: static conformance at T = 1024 and
 #           4096 (triton, bf16, fp32), static beside scalar forward+backward (ours)
 #   v9b     the static sweep's conformance at T = 4096 (D = 64), its time alone per block size
+#   v10a    v10 kernels (shared chunk prologue, sub-chunk split forward, static sweep on 64 x 64
+#           tiles): GPU correctness in parallel processes (default configs bf16 T = 63 / 1024,
+#           static T = 1024 / 4096, the sub-chunk configs pinned), then per-config times
+#   v10b    the split passes at B2_T16384_H16_D128; bench: the anchor's rows (ours, every kind), the
+#           160M scalar rows beside fla in one run
 #   v2d     160M-shape bench (ours, fla, SDPA), SDPA at the anchor, fla conformance (T=63, D=64)
 #   v2c     static check, three-shape bench, fla conformance (T <= 500), fp16/fp32, baseline
 #   v2b     conformance (triton, fp16/fp32) + every pinned config + T sweep + pytest-benchmark baseline
@@ -203,6 +208,30 @@ case "${1:-main}" in
       -k "static and -4096- and -64- and (bfloat16 or float32) and test_conformance"
     timeout 30 python3 -m suite.bench.gpu_tune --static-dg > "$OUT/gpu_tune_static_dg.log" 2>&1
     echo "== static dg rc=$?"; grep "static dg" "$OUT/gpu_tune_static_dg.log"
+    ;;
+  v10a)  # correctness first, in processes side by side (compile-bound), then times on a quiet host
+    SUITE_TRITON_NO_AUTOTUNE=1 conf conformance_triton_v10 260 --backend triton \
+      -k "bfloat16 and (-63- or -1024-) and not static and test_conformance" &
+    SUITE_TRITON_NO_AUTOTUNE=1 conf conformance_static_v10_1024 260 --backend triton \
+      -k "static and -1024- and test_conformance" &
+    SUITE_TRITON_NO_AUTOTUNE=1 conf conformance_static_v10_4096 260 --backend triton \
+      -k "static and -4096- and (bfloat16 or float32) and test_conformance" &
+    SHARDS=4 CONFIG_K="x2 or x4" shards v10a 260 &
+    wait; pkill -f ptxas || true
+    timeout 150 python3 -m suite.bench.gpu_tune --shapes B8_T4096_H16_D128 B32_T2048_H12_D64 \
+      --kinds vector --passes > "$OUT/gpu_tune_v10.log" 2>&1; echo "== gpu_tune rc=$?"
+    grep -v -i warn "$OUT/gpu_tune_v10.log" | tail -n 24
+    timeout 40 python3 -m suite.bench.gpu_tune --static-dg > "$OUT/gpu_tune_static_dg_v10.log" 2>&1
+    echo "== static dg rc=$?"; grep "static dg" "$OUT/gpu_tune_static_dg_v10.log"
+    ;;
+  v10b)  # the split passes at T = 16384, where the state pass's chain is longest; the anchor's rows
+         # (ours, every kind); the 160M scalar rows beside fla's in one run; one tarball back
+    timeout 120 python3 -m suite.bench.gpu_tune --shapes B2_T16384_H16_D128 --kinds vector --passes \
+      > "$OUT/gpu_tune_v10b_t16k.log" 2>&1; echo "== gpu_tune rc=$?"
+    grep -v -i warn "$OUT/gpu_tune_v10b_t16k.log" | tail -n 12
+    bench bench_anchor 200 --shapes B8_T4096_H16_D128 --kinds static scalar vector --backends triton
+    bench bench_160m_fla 240 --shapes B32_T2048_H12_D64 --kinds scalar --backends triton fla
+    (cd "$OUT" && tar czf v10b.tgz bench_*/ ./*.log && rm -rf bench_*/ ./*.log)
     ;;
   v8c)  # pinned conformance of the split-forward and dv_split configs (autotune off); pytest-benchmark
         # compare against the stored baseline, saving this run beside it

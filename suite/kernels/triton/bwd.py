@@ -50,7 +50,13 @@ from suite.kernels.triton.common import (
     store_tile,
     vector_grads,
 )
-from suite.kernels.triton.fwd import carry_state, chunk_decay, decayed_qk, intra_scores
+from suite.kernels.triton.fwd import (
+    carry_state,
+    decayed_qk,
+    intra_scores,
+    load_chunk,
+    state_block,
+)
 
 
 @triton.jit(do_not_specialize=["scale", "T", "NT"])
@@ -58,15 +64,9 @@ def bwd_dh_kernel(q, g, do, dht, dstates, dh0, scale, T, NT,
                   H: tl.constexpr, K: tl.constexpr, V: tl.constexpr,
                   BT: tl.constexpr, BK: tl.constexpr, BV: tl.constexpr, KIND: tl.constexpr,
                   HAS_DHT: tl.constexpr, HAS_H0: tl.constexpr, IEEE: tl.constexpr):
-    i_k = tl.program_id(0)
-    i_v = tl.program_id(1)
-    i_bh = tl.program_id(2)
-    i_b = i_bh // H
-    i_h = i_bh % H
+    i_b, i_h, i_bh, c_k, c_v = state_block(H, BK, BV)
     DT: tl.constexpr = q.dtype.element_ty
     rt = tl.arange(0, BT)
-    c_k = i_k * BK
-    c_v = i_v * BV
     q_b = q + seq_offset(i_b, i_h, T, H, K)    # [T, K] rows, stride H*K
     do_b = do + seq_offset(i_b, i_h, T, H, V)  # [T, V] rows, stride H*V
     s_b = i_bh.to(tl.int64) * K * V
@@ -146,13 +146,10 @@ def bwd_chunk_kernel(q, k, v, g, states, dstates, do, dq, dk, dv, dg, scale, T, 
         c_k = 0
     else:
         c_k = i_k * BK
-    off_k = seq_offset(i_b, i_h, T, H, K)  # q/k/dq/dk/g at (b, t=0, h): [T, K] rows
+    off_k = seq_offset(i_b, i_h, T, H, K)  # dq/dk/dg at (b, t=0, h): [T, K] rows
     off_v = seq_offset(i_b, i_h, T, H, V)  # v/do/dv: [T, V] rows
     st = (i_bh.to(tl.int64) * NT + n) * K * V     # this chunk's [K, V] state and its gradient
-    b_q = load_tile(q + off_k, T, K, H * K, n * BT, c_k, BT, BK)  # [BT, BK]
-    b_k = load_tile(k + off_k, T, K, H * K, n * BT, c_k, BT, BK)  # [BT, BK]
-    gr = load_gate(g, i_b, i_h, n * BT, t, mt, T, H, K, BT, BK, KIND, c_k)
-    G, L, R = chunk_decay(gr, KIND)
+    b_q, b_k, gr, G, L, R = load_chunk(q, k, g, i_b, i_h, n, T, H, K, BT, BK, KIND, c_k)  # [BT, BK]
     if HAS_DV or (HAS_DG and KIND != 3):  # the scores: for dv, and for a scalar gate's pairs
         A = intra_scores(b_q, b_k, gr, G, DT, BT, BK, KIND, LEVELS, IEEE)  # [BT, BT] fp32
         if KIND == 1:  # static: dg sums every row's pair terms; keep them in fp32
@@ -222,22 +219,16 @@ def bwd_dv_kernel(q, k, g, dstates, do, dv, scale, T, NT,
                   BT: tl.constexpr, BK: tl.constexpr, BV: tl.constexpr, KIND: tl.constexpr,
                   LEVELS: tl.constexpr, IEEE: tl.constexpr):
     """dv [BT, BV] of chunk n, V-block i_v: scale * A^T do + (k ⊙ 2^{Λ-G}) dS_n (module doc, 3)."""
-    i_v = tl.program_id(0)
+    c_v = tl.program_id(0) * BV
     n = tl.program_id(1)
     i_bh = tl.program_id(2)
     i_b = i_bh // H
     i_h = i_bh % H
     DT: tl.constexpr = q.dtype.element_ty
-    t = n * BT + tl.arange(0, BT)
-    c_v = i_v * BV
-    off_k = seq_offset(i_b, i_h, T, H, K)  # q/k/g: [T, K] rows
     off_v = seq_offset(i_b, i_h, T, H, V)  # do/dv: [T, V] rows
-    b_q = load_tile(q + off_k, T, K, H * K, n * BT, 0, BT, BK)       # [BT, BK]
-    b_k = load_tile(k + off_k, T, K, H * K, n * BT, 0, BT, BK)       # [BT, BK]
+    b_q, b_k, gr, G, L, R = load_chunk(q, k, g, i_b, i_h, n, T, H, K, BT, BK, KIND, 0)  # [BT, BK]
     b_do = load_tile(do + off_v, T, V, H * V, n * BT, c_v, BT, BV)   # [BT, BV]
     dS = load_tile(dstates + (i_bh.to(tl.int64) * NT + n) * K * V, K, V, V, 0, c_v, BK, BV)
-    gr = load_gate(g, i_b, i_h, n * BT, t, t < T, T, H, K, BT, BK, KIND, 0)
-    G, L, R = chunk_decay(gr, KIND)
     A = intra_scores(b_q, b_k, gr, G, DT, BT, BK, KIND, LEVELS, IEEE)  # [BT, BT] fp32
     _, kd = decayed_qk(b_q, b_k, G, R, KIND)
     b_dv = dot(tl.trans((A * scale).to(DT)), b_do.to(DT), IEEE) + dot(kd.to(DT), dS.to(DT), IEEE)
