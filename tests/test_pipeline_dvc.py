@@ -1,7 +1,8 @@
 """dvc.yaml / params.yaml: the pipeline parses, lists the expected stages in order, a bad tier or
 variant stops `dvc repro` at the first stage, a clone without the DVC cache is up to date under
-`dvc repro --allow-missing`, and editing one variant's YAML marks only its own stages and the
-aggregations. Runs the real DVC in temporary copies of the repository (git init there; outputs
+`dvc repro --allow-missing`, editing one variant's YAML marks only its own stages and the
+aggregations, and this checkout's own dvc.lock records its current code (the README's fresh-clone
+check). Runs the real DVC in temporary copies of the repository (git init there; outputs
 are stubs, nothing is trained). ~90 s on 2 cores."""
 
 from __future__ import annotations
@@ -283,3 +284,36 @@ def test_report_stages_run_under_dvc(tmp_path: Path):
     assert (repo / "results/figures/tiny/decay_simple.png").is_file()
     assert "## F4" in (repo / "results/claims.md").read_text()
     assert _dvc(repo, "status", "-q", "tables", "figures", "claims", "checksums").returncode == 0
+
+
+def _tracked_copy(dst: Path) -> Path:
+    """The git-tracked files of this checkout (as in the working tree) in a fresh git repo at dst:
+    what a clean clone of the commit-to-be holds (no DVC cache, no data, no checkpoints)."""
+    res = subprocess.run(["git", "ls-files", "-z"], cwd=ROOT, capture_output=True, check=False)
+    if res.returncode != 0:
+        pytest.skip("not a git checkout: the committed dvc.lock cannot be told from local files")
+    for rel in filter(None, res.stdout.decode().split("\0")):
+        src = ROOT / rel
+        if src.is_file():  # a tracked file deleted in the working tree is left out, as a commit would
+            (dst / rel).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(src, dst / rel)
+    subprocess.run(["git", "init", "-q", str(dst)], check=True)
+    return dst
+
+
+def test_committed_lock_is_current(tmp_path: Path):
+    """The README's fresh-clone check on this checkout's own tracked files: dvc.lock records the
+    current code, parameters and results, so `dvc repro --allow-missing --dry` runs nothing. A
+    change under a stage's dependencies (e.g. suite/kernels, which train and eval depend on) fails
+    here until `dvc repro` has rerun the stages it names and dvc.lock is committed with them."""
+    repo = _tracked_copy(tmp_path / "clone")
+    res = _dvc(repo, "repro", "--allow-missing", "--dry")
+    out = res.stdout + res.stderr
+    # a changed stage is listed ("Running stage 'x'") or, when its inputs are absent here (data,
+    # checkpoints), stops the dry run ("failed to reproduce 'x'")
+    marks = ("Running stage '", "failed to reproduce '")
+    stale = sorted({line.split("'")[1] for line in out.splitlines() if any(m in line for m in marks)})
+    assert not stale, (
+        f"dvc.lock is stale: `dvc repro` would rerun {', '.join(stale[:6])}{', ...' if len(stale) > 6 else ''}"
+        "; run `dvc repro` and commit dvc.lock with its outputs")
+    assert res.returncode == 0 and "Data and pipelines are up to date." in out, out

@@ -44,6 +44,7 @@
 #           static T = 1024 / 4096, the sub-chunk configs pinned), then per-config times
 #   v10b    the split passes at B2_T16384_H16_D128; bench: the anchor's rows (ours, every kind), the
 #           160M scalar rows beside fla in one run
+#   v10c    the split configs pinned; static rows at 160M; pytest-benchmark compare, saved as kernels_v10
 #   v2d     160M-shape bench (ours, fla, SDPA), SDPA at the anchor, fla conformance (T=63, D=64)
 #   v2c     static check, three-shape bench, fla conformance (T <= 500), fp16/fp32, baseline
 #   v2b     conformance (triton, fp16/fp32) + every pinned config + T sweep + pytest-benchmark baseline
@@ -232,6 +233,13 @@ case "${1:-main}" in
     bench bench_anchor 200 --shapes B8_T4096_H16_D128 --kinds static scalar vector --backends triton
     bench bench_160m_fla 240 --shapes B32_T2048_H12_D64 --kinds scalar --backends triton fla
     (cd "$OUT" && tar czf v10b.tgz bench_*/ ./*.log && rm -rf bench_*/ ./*.log)
+    ;;
+  v10c)  # after the sub-chunk configs went again: the split configs pinned (the output kernel's
+         # opening changed), the 160M static rows (64 x 64 sweep), pytest-benchmark compare
+    CONFIG_K="split" shards v10c 200
+    bench bench_static_160m 120 --shapes B32_T2048_H12_D64 --kinds static --backends triton --modes fwdbwd
+    compare kernels_v10
+    (cd "$OUT" && tar czf v10c.tgz bench_*/ ./*.log && rm -rf bench_*/ ./*.log)
     ;;
   v8c)  # pinned conformance of the split-forward and dv_split configs (autotune off); pytest-benchmark
         # compare against the stored baseline, saving this run beside it

@@ -64,10 +64,9 @@ def pass_times(shape: str, kind: str) -> dict[str, tuple[float, float]]:
     for cfg in tuning.autotune_configs("fwd", _family(kind), max(K, v.shape[-1])):
         if not cfg["split"]:
             continue
-        coarse = dict(cfg, BT=cfg["BT"] * cfg.get("sub", 1))  # the state pass's step
-        states = q.new_empty(B, H, -(-T // coarse["BT"]), K, v.shape[-1])
-        t_state = do_bench(lambda c=coarse, s=states: tf.state_pass(k, v, g, None, KIND_ID[kind], cfg=c,
-                                                                     states=s, ht=None), warmup=10, rep=50)
+        states = q.new_empty(B, H, -(-T // cfg["BT"]), K, v.shape[-1])
+        t_state = do_bench(lambda c=cfg, s=states: tf.state_pass(k, v, g, None, KIND_ID[kind], cfg=c,
+                                                                  states=s, ht=None), warmup=10, rep=50)
         t_out = do_bench(lambda c=cfg, s=states: tf.output_pass(q, k, v, g, dims["K"] ** -0.5, KIND_ID[kind],
                                                                  cfg=c, states=s, o=o), warmup=10, rep=50)
         out[cfg["name"]] = (t_state, t_out)

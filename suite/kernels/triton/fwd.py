@@ -12,12 +12,9 @@ Split (`fwd_state_kernel`, then `fwd_output_kernel`): the sweep keeps only the s
 (small [BK, BV] tiles, many programs, no scores and no output), storing the state entering every
 chunk; then one program per (chunk, V-block, b*h), every chunk at once, computes the scores and
 the output from that stored state. The states make a round trip through memory (NT x K x V per
-b*h, q's dtype) in exchange for a serial chain that holds only step 4 below. With `sub` > 1 the
-two passes' chunks differ: the state pass steps BT * sub rows (a chain sub times shorter, sub
-times fewer states stored), and each output program walks sub chunks of BT from its stored state,
-carrying it in registers (steps 1 to 4), so the intra-chunk scores keep the small BT that vector
-decay needs (the hierarchy spills at BT = 64, NOTES.md v7). A training forward then stores the
-states at BT from the output pass.
+b*h, q's dtype) in exchange for a serial chain that holds only step 4 below. (An output pass that
+walks several chunks from each stored state, so that the state pass can take longer steps, was
+2-3.5x slower: NOTES.md v10.)
 
 For training either schedule writes the state entering each chunk (`states` [B, H, NT, K, V]),
 which the backward reads.
@@ -28,8 +25,7 @@ log2-decay, Λ = its last row):
     2. intra scores A [BT, BT] (scalar: QK^T ⊙ 2^{G_i-G_j}; vector: common.vector_scores)
     3. o = scale * ((q ⊙ 2^G) S + A v)                                 (written in q's dtype)
     4. S = 2^Λ ⊙ S + (k ⊙ 2^{Λ-G})^T v
-(the split schedule: steps 1 and 4 in fwd_state_kernel, steps 1 to 3 in fwd_output_kernel, and
-step 4 there too between its sub-chunks).
+(the split schedule: steps 1 and 4 in fwd_state_kernel, steps 1 to 3 in fwd_output_kernel).
 
 Run: through `suite.kernels.attend(..., backend="triton")`.
 """
@@ -202,17 +198,13 @@ def fwd_state_kernel(k, v, g, h0, ht, states, T, NT,
         store_tile(ht + s_b, S, K, V, V, c_k, c_v, BK, BV)
 
 
-@triton.jit(do_not_specialize=["scale", "T", "NT", "NTF"])
-def fwd_output_kernel(q, k, v, g, states, o, saved, scale, T, NT, NTF,
+@triton.jit(do_not_specialize=["scale", "T", "NT"])
+def fwd_output_kernel(q, k, v, g, states, o, scale, T, NT,
                       H: tl.constexpr, K: tl.constexpr, V: tl.constexpr,
                       BT: tl.constexpr, BK: tl.constexpr, BV: tl.constexpr, KIND: tl.constexpr,
-                      LEVELS: tl.constexpr, SUB: tl.constexpr, SAVE: tl.constexpr,
-                      IEEE: tl.constexpr):
-    """Split schedule, pass 2: one program per (stored chunk n, V-block, b*h). From S [BK, BV]
-    read from `states` (the state entering rows n*SUB*BT..) it walks SUB chunks of BT rows: steps
-    1 to 3 of the module doc, and step 4 between them in fp32 registers. SAVE: each of those
-    chunks' entering state goes to `saved` [B, H, NTF, K, V] (NTF = chunks of BT), for the
-    backward."""
+                      LEVELS: tl.constexpr, IEEE: tl.constexpr):
+    """Split schedule, pass 2: one program per (chunk, V-block, b*h); steps 1 to 3 of the module
+    doc with S_{n-1} [BK, BV] read from `states`."""
     n = tl.program_id(0)
     c_v = tl.program_id(1) * BV
     i_bh = tl.program_id(2)
@@ -220,20 +212,14 @@ def fwd_output_kernel(q, k, v, g, states, o, saved, scale, T, NT, NTF,
     i_h = i_bh % H
     DT: tl.constexpr = q.dtype.element_ty
     off_v = seq_offset(i_b, i_h, T, H, V)  # v/o: [T, V] rows
-    S = load_tile(states + (i_bh.to(tl.int64) * NT + n) * K * V, K, V, V, 0, c_v, BK, BV).to(tl.float32)
-    for j in tl.static_range(SUB):
-        m = n * SUB + j  # chunk of BT rows; past T (last stored chunk) its rows are all masked
-        b_q, b_k, gr, G, L, R = load_chunk(q, k, g, i_b, i_h, m, T, H, K, BT, BK, KIND, 0)  # [BT, BK]
-        b_v = load_tile(v + off_v, T, V, H * V, m * BT, c_v, BT, BV)  # [BT, BV]
-        if SAVE:  # rows = 0 past the last chunk: the store writes nothing
-            store_tile(saved + (i_bh.to(tl.int64) * NTF + m) * K * V, S, tl.where(m < NTF, K, 0), V, V,
-                       0, c_v, BK, BV)
-        A = intra_scores(b_q, b_k, gr, G, DT, BT, BK, KIND, LEVELS, IEEE)  # [BT, BT]
-        qd, kd = decayed_qk(b_q, b_k, G, R, KIND)
-        b_o = dot(qd.to(DT), S.to(DT), IEEE) + dot(A.to(DT), b_v.to(DT), IEEE)
-        store_tile(o + off_v, b_o * scale, T, V, H * V, m * BT, c_v, BT, BV)
-        if j + 1 < SUB:
-            S = decay_state(S, L, KIND) + dot(tl.trans(kd.to(DT)), b_v.to(DT), IEEE)
+    # the state's load first: after the chunk's, ptxas gave 7-10 more registers, +136 B spilled (bt32)
+    S = load_tile(states + (i_bh.to(tl.int64) * NT + n) * K * V, K, V, V, 0, c_v, BK, BV)
+    b_q, b_k, gr, G, L, R = load_chunk(q, k, g, i_b, i_h, n, T, H, K, BT, BK, KIND, 0)  # [BT, BK]
+    b_v = load_tile(v + off_v, T, V, H * V, n * BT, c_v, BT, BV)  # [BT, BV]
+    A = intra_scores(b_q, b_k, gr, G, DT, BT, BK, KIND, LEVELS, IEEE)  # [BT, BT]
+    qd, _ = decayed_qk(b_q, b_k, G, R, KIND)
+    b_o = dot(qd.to(DT), S.to(DT), IEEE) + dot(A.to(DT), b_v.to(DT), IEEE)
+    store_tile(o + off_v, b_o * scale, T, V, H * V, n * BT, c_v, BT, BV)
 
 
 def launch_fwd(q, k, v, g, h0, scale, kind_id, *, save, store_ht, cfg, out):
@@ -264,21 +250,12 @@ def launch_fwd(q, k, v, g, h0, scale, kind_id, *, save, store_ht, cfg, out):
 
 
 def _launch_split(q, k, v, g, h0, scale, kind_id, *, save, store_ht, cfg, out):
-    """The split schedule (module doc): `state_pass` at chunk BT * sub, then `output_pass`, whose
-    programs walk `sub` chunks of BT from each stored state (cfg["sub"], default 1). The states
-    the state pass stores are a temporary in q's dtype unless `save` and sub == 1 (then they are
-    the ones kept for the backward; with sub > 1 the output pass stores those)."""
+    """The split schedule (module doc): `state_pass`, then `output_pass`. Without `save` the
+    states are a temporary in q's dtype."""
     B, T, H, K = q.shape
-    sub = cfg.get("sub", 1)
-    if save and sub == 1:
-        coarse = out["states"]
-    else:
-        dt = out["states"].dtype if save else q.dtype
-        coarse = q.new_empty(B, H, triton.cdiv(T, cfg["BT"] * sub), K, v.shape[-1], dtype=dt)
-    state_pass(k, v, g, h0, kind_id, cfg=dict(cfg, BT=cfg["BT"] * sub), states=coarse,
-               ht=out["ht"] if store_ht else None)
-    output_pass(q, k, v, g, scale, kind_id, cfg=cfg, states=coarse, o=out["o"],
-                saved=out["states"] if save and sub > 1 else None)
+    states = out["states"] if save else q.new_empty(B, H, triton.cdiv(T, cfg["BT"]), K, v.shape[-1])
+    state_pass(k, v, g, h0, kind_id, cfg=cfg, states=states, ht=out["ht"] if store_ht else None)
+    output_pass(q, k, v, g, scale, kind_id, cfg=cfg, states=states, o=out["o"])
 
 
 def state_pass(k, v, g, h0, kind_id, *, cfg, states, ht):
@@ -297,20 +274,17 @@ def state_pass(k, v, g, h0, kind_id, *, cfg, states, ht):
     )
 
 
-def output_pass(q, k, v, g, scale, kind_id, *, cfg, states, o, saved=None):
-    """fwd_output_kernel: o [B, T, H, V] from q, k, v, the gate and `states` (the state entering
-    every chunk of BT * cfg["sub"] rows), all stored chunks at once; with `saved` [B, H, NT, K, V]
-    (chunks of BT) it also stores the state entering each chunk of BT rows there."""
+def output_pass(q, k, v, g, scale, kind_id, *, cfg, states, o):
+    """fwd_output_kernel: o [B, T, H, V] from q, k, v, the gate and `states`, every chunk at once."""
     B, T, H, K = q.shape
     V = v.shape[-1]
     BT, BV = cfg["BT"], min(cfg["BV"], triton.next_power_of_2(V))
     ieee = q.dtype == _fp32()
     fwd_output_kernel[(states.shape[2], triton.cdiv(V, BV), B * H)](
-        q, k, v, g if g is not None else o, states, o, saved if saved is not None else o, scale, T,
-        states.shape[2], triton.cdiv(T, BT), H=H, K=K, V=V, BT=BT, BK=triton.next_power_of_2(K),
-        BV=BV, KIND=kind_id, LEVELS=BT.bit_length() - 1, SUB=cfg.get("sub", 1),
-        SAVE=saved is not None, IEEE=ieee, num_warps=cfg["num_warps"],
-        num_stages=1 if ieee else cfg["num_stages"],
+        q, k, v, g if g is not None else o, states, o, scale, T, states.shape[2],
+        H=H, K=K, V=V, BT=BT, BK=triton.next_power_of_2(K), BV=BV, KIND=kind_id,
+        LEVELS=BT.bit_length() - 1, IEEE=ieee,
+        num_warps=cfg["num_warps"], num_stages=1 if ieee else cfg["num_stages"],
     )
 
 

@@ -31,7 +31,7 @@ from suite.kernels.triton.tuning import autotune_configs
 _PTR = {"fwd": ("q", "k", "v", "g", "h0", "o", "ht", "states"),
         "bwd": ("q", "k", "v", "g", "states", "dstates", "do", "dq", "dk", "dv", "dg"),
         "dh": ("q", "g", "do", "dht", "dstates", "dh0"), "dv": ("q", "k", "g", "dstates", "do", "dv"),
-        "out": ("q", "k", "v", "g", "states", "o", "saved"), "st": ("k", "v", "g", "h0", "ht", "states")}
+        "out": ("q", "k", "v", "g", "states", "o"), "st": ("k", "v", "g", "h0", "ht", "states")}
 _F32 = {"g", "h0", "ht", "dht", "dg", "dh0"}
 _FN = {"fwd": fwd_kernel, "bwd": bwd_chunk_kernel, "dh": bwd_dh_kernel, "dv": bwd_dv_kernel,
        "out": fwd_output_kernel,
@@ -43,7 +43,7 @@ def compile_config(cfg: dict, kind_id: int, K: int, V: int, dt: str = "bf16"):
     at cfg's BT) for Hopper; pointers 16-byte aligned."""
     ps = "out" if cfg["pass"] == "fwd" and cfg.get("split") else cfg["pass"]
     sig = {p: "*fp32" if p in _F32 else f"*{dt}" for p in _PTR[ps]}
-    sig.update({"scale": "fp32"} if ps != "st" else {}, T="i32", NT="i32", **({"NTF": "i32"} if ps == "out" else {}))
+    sig.update({"scale": "fp32"} if ps != "st" else {}, T="i32", NT="i32")
     c = {"H": 16, "K": K, "V": V, "BT": cfg["BT"], "BK": triton.next_power_of_2(K), "KIND": kind_id,
          "IEEE": dt == "fp32"}
     if ps == "fwd":
@@ -51,8 +51,6 @@ def compile_config(cfg: dict, kind_id: int, K: int, V: int, dt: str = "bf16"):
                  LEVELS=cfg["BT"].bit_length() - 1)
     elif ps in ("bwd", "out"):
         c.update(BV=min(cfg["BV"], triton.next_power_of_2(V)), LEVELS=cfg["BT"].bit_length() - 1)
-        if ps == "out":  # a training forward: with sub > 1 the output pass stores the states
-            c.update(SUB=cfg.get("sub", 1), SAVE=cfg.get("sub", 1) > 1)
         if ps == "bwd":
             split = bool(cfg.get("dv_split"))
             c.update(HAS_DG=True, HAS_DV=not split)
@@ -111,8 +109,7 @@ def main() -> None:
         dh += [dict(c, **{"pass": "dv", "name": f"dv-{c['family']}-bt{c['BT']}-bv{c['BVD']}",
                           "num_warps": c.get("dv_warps", 4)})
                for c in autotune_configs("bwd", d=d) if c.get("dv_split")]
-        dh += [dict(c, **{"pass": "st", "name": f"state-{c['family']}-bt{c['BT'] * c.get('sub', 1)}",
-                          "BT": c["BT"] * c.get("sub", 1), "num_warps": 4})
+        dh += [dict(c, **{"pass": "st", "name": f"state-{c['family']}-bt{c['BT']}", "num_warps": 4})
                for c in autotune_configs("fwd", d=d) if c["split"]]
         for cfg in autotune_configs(d=d) + list({c["name"]: c for c in dh}.values()):
             kind_id = 3 if cfg["family"] == "vector" else 2

@@ -33,15 +33,10 @@ import torch
 from suite.errors import SuiteError
 
 
-def _fwd(family, BT, BV, w, s, max_d=256, split=False, sub=1):
-    """sub (split only): chunks of BT per stored state; the state pass then steps BT * sub rows."""
+def _fwd(family, BT, BV, w, s, max_d=256, split=False):
     sched = "-split" if split else ""
-    bt = f"bt{BT}x{sub}" if sub > 1 else f"bt{BT}"
-    cfg = {"name": f"fwd-{family}{sched}-{bt}-bv{BV}-w{w}-s{s}", "pass": "fwd", "family": family,
-           "BT": BT, "BV": BV, "num_warps": w, "num_stages": s, "max_d": max_d, "split": split}
-    if sub > 1:
-        cfg["sub"] = sub
-    return cfg
+    return {"name": f"fwd-{family}{sched}-bt{BT}-bv{BV}-w{w}-s{s}", "pass": "fwd", "family": family,
+            "BT": BT, "BV": BV, "num_warps": w, "num_stages": s, "max_d": max_d, "split": split}
 
 
 def _bwd(family, BT, BV, w, s, max_d=256, dv=None, bkc=None):
@@ -75,11 +70,6 @@ _CONFIGS = [
     # somewhere or close; the vector BT = 32 ones gave wrong fp32 dv on the GPU (NOTES.md)
     _bwd("scalar", 64, 64, 4, 2, dv=64),
     _bwd("vector", 16, 64, 4, 2, dv=128), _bwd("vector", 16, 64, 4, 2, dv=64, bkc=64),
-    # split forward with decoupled chunks (NOTES.md, v10): a state pass of 64 (or 32) rows per
-    # step, an output pass that walks sub-chunks of BT from each stored state
-    _fwd("vector", 16, 64, 4, 2, split=True, sub=4), _fwd("vector", 16, 128, 8, 2, split=True, sub=4),
-    _fwd("vector", 16, 64, 4, 2, split=True, sub=2),
-    _fwd("vector", 32, 64, 4, 2, max_d=64, split=True, sub=2),  # spills 1.9 kB at D = 128 (ptxas)
 ]
 # The chunk size a training step uses when nothing is pinned, by (family, max(K, V) <= 64).
 _TRAIN_BT = {("scalar", True): 64, ("scalar", False): 64, ("vector", True): 32, ("vector", False): 16}
