@@ -45,6 +45,7 @@
 #   v10b    the split passes at B2_T16384_H16_D128; bench: the anchor's rows (ours, every kind), the
 #           160M scalar rows beside fla in one run
 #   v10c    the split configs pinned; static rows at 160M; pytest-benchmark compare, saved as kernels_v10
+#   v10d    pytest-benchmark at 10 calls per round (one sync): baseline saved, then compared against
 #   v2d     160M-shape bench (ours, fla, SDPA), SDPA at the anchor, fla conformance (T=63, D=64)
 #   v2c     static check, three-shape bench, fla conformance (T <= 500), fp16/fp32, baseline
 #   v2b     conformance (triton, fp16/fp32) + every pinned config + T sweep + pytest-benchmark baseline
@@ -240,6 +241,15 @@ case "${1:-main}" in
     bench bench_static_160m 120 --shapes B32_T2048_H12_D64 --kinds static --backends triton --modes fwdbwd
     compare kernels_v10
     (cd "$OUT" && tar czf v10c.tgz bench_*/ ./*.log && rm -rf bench_*/ ./*.log)
+    ;;
+  v10d)  # pytest-benchmark with CALLS (10) calls per round: a new baseline, then a compare against it
+    pb() { timeout "$1" python3 -m pytest -q -p no:cacheprovider -p no:warnings tests/bench/test_kernel_speed.py \
+      --benchmark-only -k "not fla" --benchmark-storage=baselines/bench/h200 --benchmark-columns=median,iqr "${@:2}"; }
+    pb 200 --benchmark-save=kernels_v10_calls10 > "$OUT/pytest_bench_v10d.log" 2>&1
+    echo "== baseline rc=$?"; grep "test_kernel_speed\[" "$OUT/pytest_bench_v10d.log" | tail -n 8
+    pb 150 --benchmark-compare --benchmark-compare-fail=median:10% > "$OUT/pytest_compare_v10d.log" 2>&1
+    echo "== compare rc=$?"; grep "test_kernel_speed\[\|failed\|regressed" "$OUT/pytest_compare_v10d.log" | tail -n 20
+    (cd baselines/bench/h200 && tar czf "$OUT/baseline_v10d.tgz" .)
     ;;
   v8c)  # pinned conformance of the split-forward and dv_split configs (autotune off); pytest-benchmark
         # compare against the stored baseline, saving this run beside it
