@@ -83,11 +83,13 @@ shards() {  # shards TAG LIMIT: pinned-config conformance, SHARDS (8) processes 
   for i in $(seq 0 $((n - 1))); do echo "== shard $i/$n"; tail -n 2 "$OUT/configs_shard$i.log"; done
   (cd "$OUT" && tar czf "configs_$tag.tgz" configs_shard* && rm -f configs_shard*)
 }
-compare() {  # compare NAME: pytest-benchmark rows (not fla) against the newest stored run, saved as NAME
-  timeout 220 python3 -m pytest -q -p no:cacheprovider -p no:warnings tests/bench/test_kernel_speed.py \
-    --benchmark-only -k "not fla" --benchmark-storage=baselines/bench/h200 --benchmark-compare \
-    --benchmark-compare-fail=median:10% --benchmark-columns=median,iqr \
-    --benchmark-save="$1" > "$OUT/pytest_compare_$1.log" 2>&1
+pb() {  # pb TIMEOUT ARGS...: the pytest-benchmark rows (not fla) with the stored baselines at hand
+  timeout "$1" python3 -m pytest -q -p no:cacheprovider -p no:warnings tests/bench/test_kernel_speed.py \
+    --benchmark-only -k "not fla" --benchmark-storage=baselines/bench/h200 --benchmark-columns=median,iqr "${@:2}"
+}
+compare() {  # compare NAME: pytest-benchmark rows against the newest stored run, saved as NAME
+  pb 220 --benchmark-compare --benchmark-compare-fail=median:10% --benchmark-save="$1" \
+    > "$OUT/pytest_compare_$1.log" 2>&1
   echo "== compare rc=$?"; grep -v "^ \|^Trace\|^  File" "$OUT/pytest_compare_$1.log" | tail -n 26
   (cd baselines/bench/h200 && tar czf "$OUT/baseline_$1.tgz" .)
 }
@@ -243,8 +245,6 @@ case "${1:-main}" in
     (cd "$OUT" && tar czf v10c.tgz bench_*/ ./*.log && rm -rf bench_*/ ./*.log)
     ;;
   v10d)  # pytest-benchmark with CALLS (10) calls per round: a new baseline, then a compare against it
-    pb() { timeout "$1" python3 -m pytest -q -p no:cacheprovider -p no:warnings tests/bench/test_kernel_speed.py \
-      --benchmark-only -k "not fla" --benchmark-storage=baselines/bench/h200 --benchmark-columns=median,iqr "${@:2}"; }
     pb 200 --benchmark-save=kernels_v10_calls10 > "$OUT/pytest_bench_v10d.log" 2>&1
     echo "== baseline rc=$?"; grep "test_kernel_speed\[" "$OUT/pytest_bench_v10d.log" | tail -n 8
     pb 150 --benchmark-compare --benchmark-compare-fail=median:10% > "$OUT/pytest_compare_v10d.log" 2>&1
