@@ -1,7 +1,9 @@
 """Provenance: what produced a result, embedded in every result file the suite writes.
 
 `provenance(config=..., seed=..., backend=...)` returns a JSON-ready dict with the suite version,
-git commit (and whether the tree was dirty), library versions, device and the caller's extras.
+git commit (and whether the tree was dirty), a digest of the suite's source files (the code itself,
+where git cannot say: a copy without .git or with a stale one, uncommitted changes), library
+versions, device and the caller's extras.
 `write_json_atomic(path, obj)` writes any result through a temporary file and a rename, so a
 killed process never leaves a half-written file.
 
@@ -46,6 +48,20 @@ def git_state(root: str | Path | None = None) -> dict[str, Any]:
     return {"commit": sha or None, "dirty": bool(dirty) if sha else None}
 
 
+def source_digest(root: str | Path | None = None) -> str:
+    """sha256 over the .py files under `root` (default: the suite package), each as its relative
+    path and its bytes, length-prefixed, in path order; compiled caches are left out."""
+    root = Path(root) if root else Path(suite.__file__).resolve().parent
+    h = hashlib.sha256()
+    for path in sorted(root.rglob("*.py")):
+        if "__pycache__" in path.parts:
+            continue
+        rel, data = path.relative_to(root).as_posix().encode(), path.read_bytes()
+        h.update(b"%d:%s%d:" % (len(rel), rel, len(data)))
+        h.update(data)
+    return h.hexdigest()
+
+
 def versions() -> dict[str, str | None]:
     out: dict[str, str | None] = {"python": platform.python_version(), "suite": suite.__version__}
     for name in _PACKAGES:
@@ -70,7 +86,7 @@ def device_info(device: str | torch.device | None = None) -> dict[str, Any]:
 def provenance(**extra: Any) -> dict[str, Any]:
     """Provenance of a result; `extra` (config, seed, backend, tier, ...) is embedded as given."""
     prov = {
-        "git": git_state(),
+        "git": {**git_state(), "code_sha256": source_digest()},
         "versions": versions(),
         "device": device_info(extra.pop("device", None)),
         "run": {"host": platform.node(), "pid": os.getpid()},

@@ -127,14 +127,14 @@ def test_gpu_block_lists_each_gpu_folder_and_the_fla_speedup(tmp_path):
 
 def test_gpu_block_of_a_merged_table_names_each_rows_run(tmp_path):
     """A merged kernels.json (suite.bench.merge): a run column, the list of runs with their
-    commits, and no ratio across runs."""
+    commits (and source digests where recorded), and no ratio across runs."""
     from suite.bench.merge import write_merged
     from suite.report.readme import generate_gpu
 
-    def run(name, commit, rows):
+    def run(name, commit, rows, **git):
         path = tmp_path / f"{name}.json"
         path.write_text(json.dumps({"rows": rows, "backends": {"triton": "timed"}, "provenance": {
-            "device": {"name": "GPU X"}, "git": {"commit": commit, "dirty": False}}}))
+            "device": {"name": "GPU X"}, "git": {"commit": commit, "dirty": False, **git}}}))
         return path
 
     def row(backend, mode, ms):
@@ -142,10 +142,10 @@ def test_gpu_block_of_a_merged_table_names_each_rows_run(tmp_path):
                 "ms_p20": ms, "ms_p80": ms, "check": {"errors": {"o": 1e-3}, "passed": True}}
 
     a = run("a", "a" * 40, [row("triton", "fwd", 2.0), row("fla", "fwd", 4.0)])
-    b = run("b", "b" * 40, [row("triton", "fwdbwd", 5.0), row("fla", "fwd", 3.0)])
+    b = run("b", "b" * 40, [row("triton", "fwdbwd", 5.0), row("fla", "fwd", 3.0)], code_sha256="c" * 64)
     write_merged([a, b], tmp_path / "bench" / "gpux")
     text = generate_gpu(tmp_path / "bench")
     assert "| triton |" in text and text.count("| run |") == 1
     assert "| B1_T8_H1_D8 | scalar | triton | 2 | 2-2 | – | 5 | 5-5 | – | 1, 2 |" in text
-    assert f"Runs: 1 `{a}` (commit aaaaaaa); 2 `{b}` (commit bbbbbbb)." in text
+    assert f"Runs: 1 `{a}` (commit aaaaaaa); 2 `{b}` (commit bbbbbbb, code ccccccc)." in text
     assert "speed-up" not in text  # ours (run 1) and fla's forward (run 2) are not paired

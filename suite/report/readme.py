@@ -98,11 +98,13 @@ def _versions(data: dict) -> str:
 
 
 def _run_legend(runs: list[dict]) -> str:
-    """'Runs: 1 `path` (commit abc1234), ...' for a merged kernels.json (suite.bench.merge)."""
+    """'Runs: 1 `path` (commit abc1234), ...' for a merged kernels.json (suite.bench.merge); runs
+    that recorded their source digest also show its first digits ('code 1a2b3c4')."""
     def one(i, r):
         git = r["provenance"].get("git", {})
         dirty = " with uncommitted changes" if git.get("dirty") else ""
-        return f"{i} `{r['source']}` (commit {str(git.get('commit', '?'))[:7]}{dirty})"
+        code = f", code {git['code_sha256'][:7]}" if git.get("code_sha256") else ""
+        return f"{i} `{r['source']}` (commit {str(git.get('commit', '?'))[:7]}{dirty}{code})"
     return "Runs: " + "; ".join(one(i, r) for i, r in enumerate(runs, 1)) + "."
 
 
