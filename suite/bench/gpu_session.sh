@@ -58,6 +58,10 @@ python3 -m pip install -q --no-index --no-deps --no-compile --no-cache-dir --upg
   && export PYTHONPATH=/tmp/site:$PWD
 nvidia-smi --query-gpu=name,clocks.sm,clocks.mem,temperature.gpu --format=csv | tee "$OUT/gpu.txt"
 python3 -c "import torch, triton, fla; print('torch', torch.__version__, 'triton', triton.__version__, 'fla ok')"
+scrub() {  # the logs under $OUT without this machine's paths (they are committed as they come back)
+  find "$OUT" -name "*.log" -exec sed -i -e "s#$OUT#\$OUT#g" -e "s#$PWD/#./#g" \
+    -e "s#[^ \"']*/site-packages/#<site-packages>/#g" {} +
+}
 conf() {  # conf NAME TIMEOUT PYTEST-ARGS...: one conformance run with its own JSON report
   local name=$1 t=$2; shift 2
   timeout "$t" python3 -m pytest -q -p no:cacheprovider -p no:warnings tests/test_conformance.py -m kernels "$@" \
@@ -235,6 +239,7 @@ case "${1:-main}" in
     grep -v -i warn "$OUT/gpu_tune_v10b_t16k.log" | tail -n 12
     bench bench_anchor 200 --shapes B8_T4096_H16_D128 --kinds static scalar vector --backends triton
     bench bench_160m_fla 240 --shapes B32_T2048_H12_D64 --kinds scalar --backends triton fla
+    scrub
     (cd "$OUT" && tar czf v10b.tgz bench_*/ ./*.log && rm -rf bench_*/ ./*.log)
     ;;
   v10c)  # after the sub-chunk configs went again: the split configs pinned (the output kernel's
@@ -242,6 +247,7 @@ case "${1:-main}" in
     CONFIG_K="split" shards v10c 200
     bench bench_static_160m 120 --shapes B32_T2048_H12_D64 --kinds static --backends triton --modes fwdbwd
     compare kernels_v10
+    scrub
     (cd "$OUT" && tar czf v10c.tgz bench_*/ ./*.log && rm -rf bench_*/ ./*.log)
     ;;
   v10d)  # pytest-benchmark with CALLS (10) calls per round: a new baseline, then a compare against it
@@ -316,3 +322,4 @@ case "${1:-main}" in
     tail -n 30 "$OUT/pytest_bench.log"
     ;;
 esac
+scrub
