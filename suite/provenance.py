@@ -13,6 +13,7 @@ comparisons can drop it: `stable(prov)` returns the provenance without it.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -62,6 +63,12 @@ def source_digest(root: str | Path | None = None) -> str:
     return h.hexdigest()
 
 
+@functools.cache
+def _suite_digest() -> str:
+    """The suite package's digest, read once per process: the code it imported, not later edits."""
+    return source_digest()
+
+
 def versions() -> dict[str, str | None]:
     out: dict[str, str | None] = {"python": platform.python_version(), "suite": suite.__version__}
     for name in _PACKAGES:
@@ -86,7 +93,7 @@ def device_info(device: str | torch.device | None = None) -> dict[str, Any]:
 def provenance(**extra: Any) -> dict[str, Any]:
     """Provenance of a result; `extra` (config, seed, backend, tier, ...) is embedded as given."""
     prov = {
-        "git": {**git_state(), "code_sha256": source_digest()},
+        "git": {**git_state(), "code_sha256": _suite_digest()},
         "versions": versions(),
         "device": device_info(extra.pop("device", None)),
         "run": {"host": platform.node(), "pid": os.getpid()},
