@@ -93,8 +93,9 @@ def test_backward_without_gate_gradient(kind):
 
 @pytest.mark.parametrize("kind", ["none", "static", "scalar", "vector"])
 def test_dv_split_backward_equals_fused(kind):
-    """dv in its own pass over two V-blocks, the chunk pass over two K-blocks (vector only; the
-    second one partly past K = 24): every gradient as with the fused backward of the same BT."""
+    """dv in its own pass over two V-blocks, the chunk pass over two K-blocks (the second one
+    partly past K = 24; for scalar decay the gate's gradient then comes in parts, its intra-chunk
+    pairs from the dv pass): every gradient as with the fused backward of the same BT."""
     from suite.kernels.triton import autotune_configs
 
     fam = "vector" if kind == "vector" else "scalar"

@@ -46,6 +46,13 @@
 #           160M scalar rows beside fla in one run
 #   v10c    the split configs pinned; static rows at 160M; pytest-benchmark compare, saved as kernels_v10
 #   v10d    pytest-benchmark at 10 calls per round (one sync): baseline saved, then compared against
+#   v11a    Nsight Compute on the anchor's launches (gpu_profile.py workloads): time, occupancy,
+#           throughput and the stall reasons per kernel; one tarball back
+#   v11b    the scalar backward's chunk pass over 64-channel K-blocks (configs *-k64): their
+#           conformance pinned (bf16 and fp32, D = 128, every scalar-family kind), the vector dv
+#           pass after its new arguments, per-config times (gpu_tune) and Nsight Compute again
+#   v11c    bench: the anchor's scalar and static rows, the 160M scalar rows beside fla in one run
+#   v11d    pytest-benchmark compare against the calls-10 baseline, saved as kernels_v11
 #   v2d     160M-shape bench (ours, fla, SDPA), SDPA at the anchor, fla conformance (T=63, D=64)
 #   v2c     static check, three-shape bench, fla conformance (T <= 500), fp16/fp32, baseline
 #   v2b     conformance (triton, fp16/fp32) + every pinned config + T sweep + pytest-benchmark baseline
@@ -256,6 +263,53 @@ case "${1:-main}" in
     pb 150 --benchmark-compare --benchmark-compare-fail=median:10% > "$OUT/pytest_compare_v10d.log" 2>&1
     echo "== compare rc=$?"; grep "test_kernel_speed\[\|failed\|regressed" "$OUT/pytest_compare_v10d.log" | tail -n 20
     (cd baselines/bench/h200 && tar czf "$OUT/baseline_v10d.tgz" .)
+    ;;
+  v11a)  # where each launch's time goes (ncu reads the counters on this runtime; clocks left alone)
+    NCU=$(command -v ncu || ls /opt/nvidia/nsight-compute/*/ncu | head -n 1)
+    W="scalar-train vector-fwd vector-state64 vector-train"
+    timeout 150 python3 -m suite.bench.gpu_profile $W > "$OUT/profile_v11a_times.log" 2>&1
+    echo "== times rc=$?"; grep "median" "$OUT/profile_v11a_times.log"
+    timeout 400 "$NCU" --clock-control none --profile-from-start off --section SpeedOfLight \
+      --section Occupancy --section LaunchStats --section WarpStateStats \
+      --metrics "regex:smsp__average_warps_issue_stalled_.*_per_issue_active\.ratio" \
+      python3 -m suite.bench.gpu_profile $W > "$OUT/ncu_v11a.log" 2>&1
+    echo "== ncu rc=$?"
+    grep -E "^  [a-z_]+kernel|Duration|Registers Per|Achieved Occupancy|Memory Throughput|Compute \(SM\) T|Warp Cycles Per Issued|stalled_(barrier|long_scoreboard|short_scoreboard|wait|math_pipe_throttle|mio_throttle|lg_throttle|not_selected|no_instruction|dispatch_stall)_" \
+      "$OUT/ncu_v11a.log" | sed -e 's/smsp__average_warps_issue_stalled_//' -e 's/_per_issue_active.ratio//' -e 's/  */ /g'
+    scrub
+    (cd "$OUT" && tar czf v11a.tgz ./*.log && rm -f ./*.log)
+    ;;
+  v11b)  # correctness of the new configs first (processes side by side, autotune off), then times
+    K128="-128- and not vector and test_conformance"
+    SUITE_TRITON_CONFIG=bwd-scalar-bt64-bv64-w4-s2-dv64-k64 conf v11_k64_dv64_bf16 260 --backend triton \
+      -k "bfloat16 and $K128" &
+    SUITE_TRITON_CONFIG=bwd-scalar-bt64-bv64-w4-s2-dv128-k64 conf v11_k64_dv128_bf16 260 --backend triton \
+      -k "bfloat16 and $K128" &
+    SUITE_TRITON_CONFIG=bwd-scalar-bt64-bv64-w4-s2-dv64-k64 conf v11_k64_dv64_fp32 260 --backend triton \
+      -k "float32 and (-63- or -500-) and $K128" &
+    SUITE_TRITON_CONFIG=bwd-scalar-bt64-bv64-w4-s2-dv128-k64 conf v11_k64_dv128_fp32 260 --backend triton \
+      -k "float32 and (-63- or -500-) and $K128" &
+    SUITE_TRITON_CONFIG=bwd-vector-bt16-bv64-w4-s2-dv128 conf v11_vector_dv128 260 --backend triton \
+      -k "vector and -128- and (-63- or -1024-) and test_conformance" &
+    wait; pkill -f ptxas || true
+    timeout 120 python3 -m suite.bench.gpu_tune --shapes B8_T4096_H16_D128 B32_T2048_H12_D64 --kinds scalar \
+      > "$OUT/gpu_tune_v11b.log" 2>&1; echo "== gpu_tune rc=$?"; grep -v -i warn "$OUT/gpu_tune_v11b.log" | tail -n 8
+    NCU=$(command -v ncu || ls /opt/nvidia/nsight-compute/*/ncu | head -n 1)
+    timeout 120 "$NCU" --clock-control none --profile-from-start off --section SpeedOfLight \
+      --section LaunchStats --section Occupancy python3 -m suite.bench.gpu_profile scalar-train \
+      > "$OUT/ncu_v11b.log" 2>&1; echo "== ncu rc=$?"
+    grep -E "^  [a-z_]+kernel|Duration|DRAM Throughput|Registers Per" "$OUT/ncu_v11b.log" | sed -e 's/  */ /g'
+    scrub
+    (cd "$OUT" && tar czf v11b.tgz ./*.log ./*.json && rm -f ./*.log ./*.json)
+    ;;
+  v11c)  # the rows: anchor scalar and static (ours), 160M scalar beside fla
+    bench bench_anchor 180 --shapes B8_T4096_H16_D128 --kinds static scalar --backends triton
+    bench bench_160m_fla 240 --shapes B32_T2048_H12_D64 --kinds scalar --backends triton fla
+    scrub
+    (cd "$OUT" && tar czf v11c.tgz bench_*/ ./*.log && rm -rf bench_*/ ./*.log)
+    ;;
+  v11d)  # the gate against v10d's calls-10 baseline, this run saved beside it
+    compare kernels_v11
     ;;
   v8c)  # pinned conformance of the split-forward and dv_split configs (autotune off); pytest-benchmark
         # compare against the stored baseline, saving this run beside it

@@ -29,14 +29,19 @@ The forward saved S_{n-1}, the state entering each chunk n (`states` [B, H, NT, 
    decayed keys nor a dv accumulator (fewer live registers: at D = 128 the fused pass spills,
    resources.py), and for vector decay it needs no scores at all: dq, dk and dg are per key
    channel given dP, so its programs may also split K (`BKC`). dP = do v^T is then recomputed
-   in each K-block. The scalar kinds keep K whole (their dg sums over K). Same arithmetic and
-   roundings as the fused pass.
+   in each K-block. The scalar kinds may split K too: their dg_t, a sum over K, then comes in
+   parts (`PAIRS` off): each K-block's pairs reaching the previous and next states and its share
+   of the cross term, and from each dv program its V-block's share of the intra-chunk pair sum
+   (the dv pass has the scores; dP ⊙ A is linear in dP's V-blocks). The parts land in a
+   [parts, B, T, H] buffer that launch_bwd sums in a fixed order (deterministic, no atomics).
+   Same arithmetic as the fused pass, summed in another order.
 
 Run: through `suite.kernels.attend(..., backend="triton")` and autograd.
 """
 
 from __future__ import annotations
 
+import torch
 import triton
 import triton.language as tl
 
@@ -106,8 +111,9 @@ def pair_prefix(M, BT: tl.constexpr):
 
 @triton.jit
 def gate_grad_rows(q, k, dq_x, dk_x, dq_in, dk_in, dP, Ab, cross, BT: tl.constexpr,
-                   KIND: tl.constexpr):
-    """dg of the chunk's rows ([BT] or [BT, BK] fp32) from pair terms (module doc)."""
+                   KIND: tl.constexpr, PAIRS: tl.constexpr):
+    """dg of the chunk's rows ([BT] or [BT, BK] fp32) from pair terms (module doc); scalar
+    kinds without PAIRS: all but the intra-chunk pairs (the dv pass adds those)."""
     qf = q.to(tl.float32)
     kf = k.to(tl.float32)
     q_in = qf * dq_x   # pairs (i = row, j before the chunk)
@@ -117,22 +123,30 @@ def gate_grad_rows(q, k, dq_x, dk_x, dq_in, dk_in, dP, Ab, cross, BT: tl.constex
         return (intra + tl.cumsum(q_in, axis=0, reverse=True)
                 + excl_cumsum(k_in, 0) + cross[None, :])
     else:
-        r = tl.arange(0, BT)
-        M = tl.where(r[:, None] > r[None, :], dP * Ab.to(tl.float32), 0.0)
         q_row = tl.sum(q_in, axis=1)
         k_row = tl.sum(k_in, axis=1)
-        return (pair_prefix(M, BT) + tl.cumsum(q_row, axis=0, reverse=True)
-                + excl_cumsum(k_row, 0) + cross)
+        rows = tl.cumsum(q_row, axis=0, reverse=True) + excl_cumsum(k_row, 0) + cross
+        if PAIRS:
+            rows += intra_pairs(dP, Ab.to(tl.float32), BT)
+        return rows
 
 
-@triton.jit(do_not_specialize=["scale", "T", "NT"])
-def bwd_chunk_kernel(q, k, v, g, states, dstates, do, dq, dk, dv, dg, scale, T, NT,
+@triton.jit
+def intra_pairs(dP, A, BT: tl.constexpr):
+    """[BT]: the scalar gate's intra-chunk pair sum, pair_prefix of dP ⊙ A below the diagonal."""
+    r = tl.arange(0, BT)
+    return pair_prefix(tl.where(r[:, None] > r[None, :], dP * A, 0.0), BT)
+
+
+@triton.jit(do_not_specialize=["scale", "T", "NT", "DGP"])
+def bwd_chunk_kernel(q, k, v, g, states, dstates, do, dq, dk, dv, dg, scale, T, NT, DGP,
                      H: tl.constexpr, K: tl.constexpr, V: tl.constexpr,
                      BT: tl.constexpr, BK: tl.constexpr, BV: tl.constexpr, KIND: tl.constexpr,
                      LEVELS: tl.constexpr, HAS_DG: tl.constexpr, HAS_DV: tl.constexpr,
-                     IEEE: tl.constexpr):
+                     PAIRS: tl.constexpr, IEEE: tl.constexpr):
     """dq, dk (K-block i_k of BK channels), the gate's row gradient and, with HAS_DV (then
-    BK = K), dv of chunk n; module doc, step 2."""
+    BK = K), dv of chunk n; module doc, step 2. Scalar kinds over several K-blocks (PAIRS off)
+    write their share of dg as part i_k, DGP elements after part i_k - 1."""
     i_k = tl.program_id(0)
     n = tl.program_id(1)
     i_bh = tl.program_id(2)
@@ -150,7 +164,7 @@ def bwd_chunk_kernel(q, k, v, g, states, dstates, do, dq, dk, dv, dg, scale, T, 
     off_v = seq_offset(i_b, i_h, T, H, V)  # v/do/dv: [T, V] rows
     st = (i_bh.to(tl.int64) * NT + n) * K * V     # this chunk's [K, V] state and its gradient
     b_q, b_k, gr, G, L, R = load_chunk(q, k, g, i_b, i_h, n, T, H, K, BT, BK, KIND, c_k)  # [BT, BK]
-    if HAS_DV or (HAS_DG and KIND != 3):  # the scores: for dv, and for a scalar gate's pairs
+    if HAS_DV or PAIRS:  # the scores: for dv, and for a scalar gate's pairs
         A = intra_scores(b_q, b_k, gr, G, DT, BT, BK, KIND, LEVELS, IEEE)  # [BT, BT] fp32
         if KIND == 1:  # static: dg sums every row's pair terms; keep them in fp32
             Ab = A
@@ -195,7 +209,8 @@ def bwd_chunk_kernel(q, k, v, g, states, dstates, do, dq, dk, dv, dg, scale, T, 
         dq_x = dq_x * (fq * scale)
         dk_x = dk_x * fk
         if HAS_DG:
-            b_dg = gate_grad_rows(b_q, b_k, dq_x, dk_x, dq_in, dk_in, dP, Ab, cross * tl.exp2(L), BT, KIND)
+            b_dg = gate_grad_rows(b_q, b_k, dq_x, dk_x, dq_in, dk_in, dP, Ab, cross * tl.exp2(L), BT, KIND,
+                                  False)
             store_tile(dg + off_k, b_dg, T, K, H * K, n * BT, c_k, BT, BK)
         b_dq = dq_in + diag[:, None] * b_k.to(tl.float32) + dq_x
         b_dk = dk_in + diag[:, None] * b_q.to(tl.float32) + dk_x
@@ -205,21 +220,26 @@ def bwd_chunk_kernel(q, k, v, g, states, dstates, do, dq, dk, dv, dg, scale, T, 
         dq_x = dq_x * (fq * scale)
         dk_x = dk_x * fk
         if HAS_DG:
-            b_dg = gate_grad_rows(b_q, b_k, dq_x, dk_x, dq_x, dk_x, dP, Ab, cross * tl.exp2(L), BT, KIND)
-            tl.store(dg + (i_b.to(tl.int64) * T + t.to(tl.int64)) * H + i_h, b_dg, mask=mt)
+            b_dg = gate_grad_rows(b_q, b_k, dq_x, dk_x, dq_x, dk_x, dP, Ab, cross * tl.exp2(L), BT, KIND,
+                                  PAIRS)
+            dg_rows = dg + i_k.to(tl.int64) * DGP + (i_b.to(tl.int64) * T + t.to(tl.int64)) * H + i_h
+            tl.store(dg_rows, b_dg, mask=mt)
         b_dq = dot(dPD, b_k.to(DT), IEEE) + dq_x
         b_dk = dot(tl.trans(dPD), b_q.to(DT), IEEE) + dk_x
     store_tile(dq + off_k, b_dq, T, K, H * K, n * BT, c_k, BT, BK)
     store_tile(dk + off_k, b_dk, T, K, H * K, n * BT, c_k, BT, BK)
 
 
-@triton.jit(do_not_specialize=["scale", "T", "NT"])
-def bwd_dv_kernel(q, k, g, dstates, do, dv, scale, T, NT,
+@triton.jit(do_not_specialize=["scale", "T", "NT", "DGP"])
+def bwd_dv_kernel(q, k, v, g, dstates, do, dv, dg, scale, T, NT, DGP,
                   H: tl.constexpr, K: tl.constexpr, V: tl.constexpr,
                   BT: tl.constexpr, BK: tl.constexpr, BV: tl.constexpr, KIND: tl.constexpr,
-                  LEVELS: tl.constexpr, IEEE: tl.constexpr):
-    """dv [BT, BV] of chunk n, V-block i_v: scale * A^T do + (k ⊙ 2^{Λ-G}) dS_n (module doc, 3)."""
-    c_v = tl.program_id(0) * BV
+                  LEVELS: tl.constexpr, PAIRS: tl.constexpr, IEEE: tl.constexpr):
+    """dv [BT, BV] of chunk n, V-block i_v: scale * A^T do + (k ⊙ 2^{Λ-G}) dS_n (module doc, 3);
+    with PAIRS (scalar kinds, chunk pass split over K) also this V-block's share of the gate's
+    intra-chunk pair sum, as dg part i_v (DGP elements per part)."""
+    i_v = tl.program_id(0)
+    c_v = i_v * BV
     n = tl.program_id(1)
     i_bh = tl.program_id(2)
     i_b = i_bh // H
@@ -233,11 +253,17 @@ def bwd_dv_kernel(q, k, g, dstates, do, dv, scale, T, NT,
     _, kd = decayed_qk(b_q, b_k, G, R, KIND)
     b_dv = dot(tl.trans((A * scale).to(DT)), b_do.to(DT), IEEE) + dot(kd.to(DT), dS.to(DT), IEEE)
     store_tile(dv + off_v, b_dv, T, V, H * V, n * BT, c_v, BT, BV)
+    if PAIRS:  # dP of this V-block: [BT, BT], its pairs weighted by the scores
+        b_v = load_tile(v + off_v, T, V, H * V, n * BT, c_v, BT, BV)  # [BT, BV]
+        dP = dot(b_do.to(DT), tl.trans(b_v.to(DT)), IEEE) * scale
+        t = n * BT + tl.arange(0, BT)
+        dg_rows = dg + i_v.to(tl.int64) * DGP + (i_b.to(tl.int64) * T + t.to(tl.int64)) * H + i_h
+        tl.store(dg_rows, intra_pairs(dP, A, BT), mask=t < T)
 
 
 def launch_bwd(saved, do, dht, scale, kind_id, *, cfg, out):
     """Launch the backward kernels with config `cfg` (dict BT, BV, num_warps, num_stages; with
-    `dv_split`: also BVD, the dv pass's V-block, and BKC, the chunk pass's K-block, vector only).
+    `dv_split`: also BVD, the dv pass's V-block, and BKC, the chunk pass's K-block).
 
     saved: dict q, k, v, g, states [B,H,NT,K,V] (NT for cfg's BT!), ieee.
     out: dict dq, dk [B,T,H,K]; dv [B,T,H,V]; dg (gate-shaped rows, fp32; [B,T,H] for static)
@@ -261,18 +287,28 @@ def launch_bwd(saved, do, dht, scale, kind_id, *, cfg, out):
         HAS_H0=out["dh0"] is not None, IEEE=ieee, num_warps=4, num_stages=1 if ieee else 2,
     )
     split = bool(cfg.get("dv_split"))
-    bkc = min(BK, cfg.get("BKC", BK)) if split and kind_id == 3 else BK  # scalar dg sums over K
-    bwd_chunk_kernel[(triton.cdiv(K, bkc), NT, B * H)](
+    bkc = min(BK, cfg.get("BKC", BK)) if split else BK
+    bvd = min(BVF, cfg.get("BVD", 64))
+    has_dg = out["dg"] is not None
+    # scalar kinds over several K-blocks: dg in parts, the intra-chunk pairs from the dv pass
+    parted = has_dg and kind_id != 3 and bkc < BK
+    nkb = triton.cdiv(K, bkc)
+    n_parts = nkb + triton.cdiv(V, bvd)
+    dg = q.new_empty((n_parts,) + out["dg"].shape, dtype=torch.float32) if parted else out["dg"]
+    bwd_chunk_kernel[(nkb, NT, B * H)](
         q, k, v, g, saved["states"], out["dstates"], do, out["dq"], out["dk"], out["dv"],
-        out["dg"] if out["dg"] is not None else dummy, scale, T, NT,
+        dg if has_dg else dummy, scale, T, NT, B * T * H,
         H=H, K=K, V=V, BT=BT, BK=bkc, BV=min(cfg["BV"], BVF), KIND=kind_id,
-        LEVELS=BT.bit_length() - 1, HAS_DG=out["dg"] is not None, HAS_DV=not split, IEEE=ieee,
+        LEVELS=BT.bit_length() - 1, HAS_DG=has_dg, HAS_DV=not split,
+        PAIRS=has_dg and kind_id != 3 and not parted, IEEE=ieee,
         num_warps=cfg["num_warps"], num_stages=stages,
     )
     if split:
-        bvd = min(BVF, cfg.get("BVD", 64))
         bwd_dv_kernel[(triton.cdiv(V, bvd), NT, B * H)](
-            q, k, g, out["dstates"], do, out["dv"], scale, T, NT, H=H, K=K, V=V, BT=BT, BK=BK,
-            BV=bvd, KIND=kind_id, LEVELS=BT.bit_length() - 1, IEEE=ieee,
+            q, k, v, g, out["dstates"], do, out["dv"], dg[nkb:] if parted else dummy, scale, T, NT,
+            B * T * H, H=H, K=K, V=V, BT=BT, BK=BK, BV=bvd, KIND=kind_id,
+            LEVELS=BT.bit_length() - 1, PAIRS=parted, IEEE=ieee,
             num_warps=cfg.get("dv_warps", 4), num_stages=stages,
         )
+    if parted:
+        torch.sum(dg, 0, out=out["dg"])

@@ -30,7 +30,8 @@ from suite.kernels.triton.tuning import autotune_configs
 
 _PTR = {"fwd": ("q", "k", "v", "g", "h0", "o", "ht", "states"),
         "bwd": ("q", "k", "v", "g", "states", "dstates", "do", "dq", "dk", "dv", "dg"),
-        "dh": ("q", "g", "do", "dht", "dstates", "dh0"), "dv": ("q", "k", "g", "dstates", "do", "dv"),
+        "dh": ("q", "g", "do", "dht", "dstates", "dh0"),
+        "dv": ("q", "k", "v", "g", "dstates", "do", "dv", "dg"),
         "out": ("q", "k", "v", "g", "states", "o"), "st": ("k", "v", "g", "h0", "ht", "states")}
 _F32 = {"g", "h0", "ht", "dht", "dg", "dh0"}
 _FN = {"fwd": fwd_kernel, "bwd": bwd_chunk_kernel, "dh": bwd_dh_kernel, "dv": bwd_dv_kernel,
@@ -44,6 +45,8 @@ def compile_config(cfg: dict, kind_id: int, K: int, V: int, dt: str = "bf16"):
     ps = "out" if cfg["pass"] == "fwd" and cfg.get("split") else cfg["pass"]
     sig = {p: "*fp32" if p in _F32 else f"*{dt}" for p in _PTR[ps]}
     sig.update({"scale": "fp32"} if ps != "st" else {}, T="i32", NT="i32")
+    if ps in ("bwd", "dv"):
+        sig.update(DGP="i32")
     c = {"H": 16, "K": K, "V": V, "BT": cfg["BT"], "BK": triton.next_power_of_2(K), "KIND": kind_id,
          "IEEE": dt == "fp32"}
     if ps == "fwd":
@@ -53,11 +56,13 @@ def compile_config(cfg: dict, kind_id: int, K: int, V: int, dt: str = "bf16"):
         c.update(BV=min(cfg["BV"], triton.next_power_of_2(V)), LEVELS=cfg["BT"].bit_length() - 1)
         if ps == "bwd":
             split = bool(cfg.get("dv_split"))
-            c.update(HAS_DG=True, HAS_DV=not split)
-            if split and kind_id == 3:
+            if split:
                 c.update(BK=min(c["BK"], cfg.get("BKC", c["BK"])))
+            whole_k = c["BK"] == triton.next_power_of_2(K)
+            c.update(HAS_DG=True, HAS_DV=not split, PAIRS=kind_id != 3 and whole_k)
     elif ps == "dv":
-        c.update(BV=min(cfg["BVD"], triton.next_power_of_2(V)), LEVELS=cfg["BT"].bit_length() - 1)
+        c.update(BV=min(cfg["BVD"], triton.next_power_of_2(V)), LEVELS=cfg["BT"].bit_length() - 1,
+                 PAIRS=kind_id != 3 and cfg.get("BKC", K) < K)
     elif ps == "st":
         c.update(BK=min(64, c["BK"]), BV=min(64, triton.next_power_of_2(V)), HAS_H0=True, STORE_HT=True)
     else:
@@ -106,7 +111,8 @@ def main() -> None:
     for d in a.d:
         dh = [dict(c, **{"pass": "dh", "name": f"dh-{c['family']}-bt{c['BT']}"})
               for c in autotune_configs("bwd", d=d) if c["BV"] == 64]
-        dh += [dict(c, **{"pass": "dv", "name": f"dv-{c['family']}-bt{c['BT']}-bv{c['BVD']}",
+        dh += [dict(c, **{"pass": "dv", "name": f"dv-{c['family']}-bt{c['BT']}-bv{c['BVD']}"
+                          + (f"-k{c['BKC']}" if "BKC" in c and c["family"] == "scalar" else ""),
                           "num_warps": c.get("dv_warps", 4)})
                for c in autotune_configs("bwd", d=d) if c.get("dv_split")]
         dh += [dict(c, **{"pass": "st", "name": f"state-{c['family']}-bt{c['BT']}", "num_warps": 4})

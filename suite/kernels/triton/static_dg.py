@@ -5,8 +5,8 @@ are in `suite/kernels/static_grad.py`; this is the same sum, for the `triton` ba
     dg = static_decay_grad_triton(q, k, v, g, h0, do, dht, scale)   # [H], g's dtype
 
 One program per (K-block, V-block, b*h) walks the chunks in order with its block of the state S
-and of its derivative S' = dS/dg, [BK, BV] fp32 each, in registers (S starts at h0, S' at 0). Chunk c, rows i with
-n_i = real rows up to i in the chunk (N in all), natural log-decay g <= 0:
+and of its derivative S' = dS/dg, [BK, BV] fp32 each, in registers (S starts at h0, S' at 0).
+Chunk c, rows i with n_i = real rows up to i in the chunk (N in all), natural log-decay g <= 0:
 
     acc += sum_i do_i . ((n_i e^{g n_i} q_i) S + (e^{g n_i} q_i) S')              state terms
          + sum_{j < i} (n_i - n_j) e^{g (n_i - n_j)} (q_i . k_j) (do_i . v_j)      pairs inside
@@ -108,7 +108,8 @@ def static_dg_kernel(q, k, v, do, g, h0, dht, part, scale, T, NT,
         d = load_tile(dht + s_b, K, V, V, c_k, c_v, BK, BV).to(tl.float32)
         total += tl.sum(tl.sum(d * S1, axis=1), axis=0)
     n_v = tl.num_programs(1)
-    tl.store(part + (i_bh.to(tl.int64) * tl.num_programs(0) + tl.program_id(0)) * n_v + tl.program_id(1), total)
+    block = (i_bh.to(tl.int64) * tl.num_programs(0) + tl.program_id(0)) * n_v + tl.program_id(1)
+    tl.store(part + block, total)
 
 
 def static_decay_grad_triton(q, k, v, g, h0, do, dht, scale: float, chunk: int = 64,

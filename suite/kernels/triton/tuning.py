@@ -41,7 +41,7 @@ def _fwd(family, BT, BV, w, s, max_d=256, split=False):
 
 def _bwd(family, BT, BV, w, s, max_d=256, dv=None, bkc=None):
     """dv: the V-block of a separate dv pass (`dv_split`, bwd.py step 3), bkc: the chunk pass's
-    K-block under dv_split (vector family only)."""
+    K-block under dv_split (scalar family: the gate's gradient then comes in parts)."""
     name = f"bwd-{family}-bt{BT}-bv{BV}-w{w}-s{s}" + (f"-dv{dv}" if dv else "") + (f"-k{bkc}" if bkc else "")
     cfg = {"name": name, "pass": "bwd", "family": family, "BT": BT, "BV": BV, "num_warps": w,
            "num_stages": s, "max_d": max_d, "dv_split": dv is not None}
@@ -69,6 +69,9 @@ _CONFIGS = [
     # dv in a pass of its own (NOTES.md, v8): the three of seven tried that were fastest
     # somewhere or close; the vector BT = 32 ones gave wrong fp32 dv on the GPU (NOTES.md)
     _bwd("scalar", 64, 64, 4, 2, dv=64),
+    # the scalar chunk pass over 64-channel K-blocks (NOTES.md, v11: the fused pass at D = 128
+    # spent 1.24 of its 1.49 ms backward there, 255 registers, stalled on local memory)
+    _bwd("scalar", 64, 64, 4, 2, dv=64, bkc=64), _bwd("scalar", 64, 64, 4, 2, dv=128, bkc=64),
     _bwd("vector", 16, 64, 4, 2, dv=128), _bwd("vector", 16, 64, 4, 2, dv=64, bkc=64),
 ]
 # The chunk size a training step uses when nothing is pinned, by (family, max(K, V) <= 64).
