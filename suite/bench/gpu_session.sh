@@ -265,7 +265,7 @@ case "${1:-main}" in
     (cd baselines/bench/h200 && tar czf "$OUT/baseline_v10d.tgz" .)
     ;;
   v11a)  # where each launch's time goes (ncu reads the counters on this runtime; clocks left alone)
-    NCU=$(command -v ncu || ls /opt/nvidia/nsight-compute/*/ncu | head -n 1)
+    NCU=${NCU:-ncu}  # Nsight Compute: on the PATH, or named by $NCU
     W="scalar-train vector-fwd vector-state64 vector-train"
     timeout 150 python3 -m suite.bench.gpu_profile $W > "$OUT/profile_v11a_times.log" 2>&1
     echo "== times rc=$?"; grep "median" "$OUT/profile_v11a_times.log"
@@ -294,7 +294,7 @@ case "${1:-main}" in
     wait; pkill -f ptxas || true
     timeout 120 python3 -m suite.bench.gpu_tune --shapes B8_T4096_H16_D128 B32_T2048_H12_D64 --kinds scalar \
       > "$OUT/gpu_tune_v11b.log" 2>&1; echo "== gpu_tune rc=$?"; grep -v -i warn "$OUT/gpu_tune_v11b.log" | tail -n 8
-    NCU=$(command -v ncu || ls /opt/nvidia/nsight-compute/*/ncu | head -n 1)
+    NCU=${NCU:-ncu}  # Nsight Compute: on the PATH, or named by $NCU
     timeout 120 "$NCU" --clock-control none --profile-from-start off --section SpeedOfLight \
       --section LaunchStats --section Occupancy python3 -m suite.bench.gpu_profile scalar-train \
       > "$OUT/ncu_v11b.log" 2>&1; echo "== ncu rc=$?"
