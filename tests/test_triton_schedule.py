@@ -105,3 +105,77 @@ def test_dv_split_backward_equals_fused(kind):
     grads = [n for n in reference(case) if n not in ("o", "ht")]
     # other tile shapes sum in another order: fp32 rounding apart, not more
     assert_configs_agree(case, fused, split, grads, rtol=1e-4, atol=1e-5, what=f"dv-split backward, {kind}")
+
+
+@pytest.mark.parametrize("split", [False, True], ids=["sweep", "split"])
+@pytest.mark.parametrize("kind", ["none", "scalar", "vector"])
+def test_tma_forward_equals_pointer_forward(kind, split):
+    """Reading through tensor descriptors (the sweep: q, k, v, with rows past T = 130 and channels
+    past K = 24 zero-filled by the copy engine's rules; the split output pass: the states) gives
+    what pointer loads give."""
+    from suite.kernels.triton import autotune_configs
+
+    fam = "vector" if kind == "vector" else "scalar"
+    tma = next(c for c in autotune_configs("fwd") if c.get("tma") and c["split"] == split)
+    tma = dict(tma, family=fam, name=f"test-{fam}-tma", BT=16, BV=16)
+    plain = dict(tma, name=f"test-{fam}-plain", tma=False)
+    case = make_case(kind, "strong", B=2, T=130, H=2, K=24, V=16, dtype=torch.float32, seed=7)
+    assert_configs_agree(case, plain, tma, ["o", "ht"], rtol=0, atol=0, what=f"TMA forward, {kind}")
+
+
+def test_tma_ok_refuses_what_the_copy_engine_cannot_address():
+    from suite.kernels.triton.fwd import tma_ok
+
+    x = torch.zeros(2, 8, 3, 16)
+    assert tma_ok(x)
+    assert not tma_ok(x.transpose(1, 2))  # not contiguous
+    assert not tma_ok(torch.zeros(2, 8, 3, 6))  # rows of 24 bytes
+    assert not tma_ok(torch.zeros(2 * 8 * 3 * 16 + 1)[1:].view(2, 8, 3, 16))  # base 4 bytes off
+
+
+@pytest.mark.parametrize("kind", ["none", "static", "scalar"])
+def test_rows_sweep_equals_decayed_operand_sweep(kind):
+    """The sweep with the scalar decay on its products' rows (`rows`) and the one with it on q and
+    k: one output and final state, up to fp32 rounding, both within 1e-4 of fp64."""
+    from suite.kernels.triton import autotune_configs
+
+    rows = next(c for c in autotune_configs("fwd", "scalar") if c.get("rows") and not c.get("tma"))
+    rows = dict(rows, name="test-rows", BT=16, BV=16)
+    plain = dict(rows, name="test-operands", rows=False)
+    case = make_case(kind, "strong", B=2, T=130, H=2, K=24, V=16, dtype=torch.float32, seed=9)
+    assert_configs_agree(case, plain, rows, ["o", "ht"], rtol=1e-5, atol=1e-6, what=f"rows sweep, {kind}")
+
+
+def test_pending_configs_are_candidates_only_when_asked(monkeypatch):
+    """A config not yet run on a GPU is checked when pinned, timed under SUITE_TRITON_PENDING=1,
+    and otherwise never chosen."""
+    from suite.kernels.triton import autotune_configs, pinned
+    from suite.kernels.triton.tuning import candidates
+
+    pend = [c["name"] for c in autotune_configs("fwd", "scalar", 128) if c.get("pending")]
+    assert pend, "expected a pending scalar forward config"
+    monkeypatch.delenv("SUITE_TRITON_PENDING", raising=False)
+    names = [c["name"] for c in candidates("fwd", "scalar", None, 128)]
+    assert names and not set(pend) & set(names)
+    monkeypatch.setenv("SUITE_TRITON_PENDING", "1")
+    assert set(pend) <= {c["name"] for c in candidates("fwd", "scalar", None, 128)}
+    monkeypatch.delenv("SUITE_TRITON_PENDING")
+    with pinned(pend[0]):
+        assert [c["name"] for c in candidates("fwd", "scalar", None, 128)] == [pend[0]]
+
+
+@pytest.mark.parametrize("tma", [False, True], ids=["pointers", "tma"])
+@pytest.mark.parametrize("bkc", [16, 32], ids=["k-split", "k-whole"])
+@pytest.mark.parametrize("kind", ["none", "static", "scalar"])
+def test_dhdv_sweep_equals_two_launches(kind, bkc, tma):
+    """dv computed in the state-gradient sweep (dhdv.py, two V-blocks; with the chunk pass over
+    two K-blocks it also writes the gate's intra-chunk pair shares; q, k, do read through pointers
+    or tensor descriptors) gives every gradient that the separate sweep and dv pass give."""
+    from suite.kernels.triton import autotune_configs
+
+    base = next(c for c in autotune_configs("bwd", "scalar") if not c["dv_split"])
+    split = dict(base, name="test-dv-pass", dv_split=True, BVD=8, BKC=bkc)
+    fused = dict(split, name="test-dhdv", dhdv=True, tma=tma)
+    case = make_case(kind, "strong", B=2, T=70, H=2, K=24, V=16, dtype=torch.float32, seed=11)
+    grads = [n for n in reference(case) if n not in ("o", "ht")]
+    assert_configs_agree(case, split, fused, grads, rtol=1e-4, atol=1e-5, what=f"dhdv backward, {kind}")

@@ -53,6 +53,14 @@
 #           pass after its new arguments, per-config times (gpu_tune) and Nsight Compute again
 #   v11c    bench: the anchor's scalar and static rows, the 160M scalar rows beside fla in one run
 #   v11d    pytest-benchmark compare against the calls-10 baseline, saved as kernels_v11
+#   v12a    v12 (NOTES.md), configs still `pending`, pinned: the sweep with the scalar decay on its
+#           products' rows (also through TMA, on 8 warps, over all of V), the scalar backward over
+#           all of V, its dv pass on 8 warps, dv in the state-gradient sweep (dhdv.py):
+#           conformance in parallel processes
+#   v12v    the same for the vector family's pending configs (8 warps; states through TMA)
+#   v12b    per-config times (gpu_tune) with the pending configs, Nsight Compute on the anchor's launches
+#   v12c    bench: the anchor's rows (ours, every decayed kind), the 160M scalar rows beside fla
+#   v12d    pytest-benchmark compare against kernels_v11, saved as kernels_v12
 #   v2d     160M-shape bench (ours, fla, SDPA), SDPA at the anchor, fla conformance (T=63, D=64)
 #   v2c     static check, three-shape bench, fla conformance (T <= 500), fp16/fp32, baseline
 #   v2b     conformance (triton, fp16/fp32) + every pinned config + T sweep + pytest-benchmark baseline
@@ -301,6 +309,59 @@ case "${1:-main}" in
     grep -E "^  [a-z_]+kernel|Duration|DRAM Throughput|Registers Per" "$OUT/ncu_v11b.log" | sed -e 's/  */ /g'
     scrub
     (cd "$OUT" && tar czf v11b.tgz ./*.log ./*.json && rm -f ./*.log ./*.json)
+    ;;
+  v12a)  # the v12 configs pinned (autotune off; they are `pending`), in parallel processes
+    SC="not vector and test_conformance"
+    for c in fwd-scalar-bt64-bv64-w4-s2-rows fwd-scalar-bt64-bv64-w4-s2-rows-tma fwd-scalar-bt64-bv64-w8-s2-rows \
+        fwd-scalar-bt32-bv128-w8-s2-rows bwd-scalar-bt64-bv128-w4-s2-dv128-k64 \
+        bwd-scalar-bt64-bv64-w4-s2-dv128-k64-dvw8 bwd-scalar-bt64-bv64-w4-s2-dv64-k64-dhdv \
+        bwd-scalar-bt64-bv64-w4-s2-dv64-k64-dvw8-dhdv bwd-scalar-bt64-bv64-w4-s2-dv64-k64-dhdv-tma \
+        bwd-scalar-bt64-bv64-w8-s2-dv128-k64-dvw8; do
+      SUITE_TRITON_CONFIG=$c conf "v12_${c}_bf16" 270 --backend triton -k "bfloat16 and (-64- or -128-) and $SC" &
+    done
+    for c in fwd-scalar-bt64-bv64-w4-s2-rows fwd-scalar-bt64-bv64-w4-s2-rows-tma \
+        bwd-scalar-bt64-bv64-w4-s2-dv64-k64-dhdv bwd-scalar-bt64-bv128-w4-s2-dv128-k64; do
+      SUITE_TRITON_CONFIG=$c conf "v12_${c}_fp32" 270 --backend triton -k "float32 and (-63- or -500-) and $SC" &
+    done
+    wait; pkill -f ptxas || true
+    scrub
+    (cd "$OUT" && tar czf v12a.tgz ./*.log ./*.json && rm -f ./*.log ./*.json)
+    ;;
+  v12v)  # v12a for the vector family's pending configs (8 warps, the output pass's states through TMA)
+    for c in fwd-vector-split-bt16-bv128-w4-s2-tma fwd-vector-split-bt16-bv128-w8-s2 \
+        fwd-vector-split-bt16-bv128-w8-s2-tma bwd-vector-bt16-bv64-w8-s2-dv128 bwd-vector-bt16-bv64-w8-s2-dv128-dvw8; do
+      SUITE_TRITON_CONFIG=$c conf "v12_${c}_bf16" 270 --backend triton \
+        -k "vector and bfloat16 and (-63- or -1024- or -4096-) and test_conformance" &
+      SUITE_TRITON_CONFIG=$c conf "v12_${c}_fp32" 270 --backend triton \
+        -k "vector and float32 and (-63- or -500-) and test_conformance" &
+    done
+    wait; pkill -f ptxas || true
+    scrub
+    (cd "$OUT" && tar czf v12v.tgz ./*.log ./*.json && rm -f ./*.log ./*.json)
+    ;;
+  v12b)  # per-config times with the pending configs among the candidates, then Nsight Compute
+    export SUITE_TRITON_PENDING=1
+    timeout 240 python3 -m suite.bench.gpu_tune --shapes B8_T4096_H16_D128 B32_T2048_H12_D64 \
+      --kinds scalar vector > "$OUT/gpu_tune_v12b.log" 2>&1; echo "== gpu_tune rc=$?"
+    grep -v -i warn "$OUT/gpu_tune_v12b.log" | tail -n 12
+    NCU=${NCU:-ncu}
+    timeout 200 "$NCU" --clock-control none --profile-from-start off --section SpeedOfLight \
+      --section LaunchStats --section Occupancy python3 -m suite.bench.gpu_profile scalar-train vector-fwd \
+      > "$OUT/ncu_v12b.log" 2>&1; echo "== ncu rc=$?"
+    grep -E "^  [a-z_]+kernel|Duration|DRAM Throughput|Registers Per" "$OUT/ncu_v12b.log" | sed -e 's/  */ /g'
+    scrub
+    (cd "$OUT" && tar czf v12b.tgz ./*.log && rm -f ./*.log)
+    ;;
+  v12c)  # v11c's rows (and the anchor's vector rows) on the v12 code, pending configs among the candidates
+    export SUITE_TRITON_PENDING=1
+    bench bench_anchor 240 --shapes B8_T4096_H16_D128 --kinds static scalar vector --backends triton
+    bench bench_160m_fla 240 --shapes B32_T2048_H12_D64 --kinds scalar --backends triton fla
+    scrub
+    (cd "$OUT" && tar czf v12c.tgz bench_*/ ./*.log && rm -rf bench_*/ ./*.log)
+    ;;
+  v12d)  # the gate against v11's baseline, pending configs among the candidates, saved as kernels_v12
+    export SUITE_TRITON_PENDING=1
+    compare kernels_v12
     ;;
   v11c)  # the rows: anchor scalar and static (ours), 160M scalar beside fla
     bench bench_anchor 180 --shapes B8_T4096_H16_D128 --kinds static scalar --backends triton

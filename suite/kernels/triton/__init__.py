@@ -6,8 +6,10 @@ static, scalar and vector; forward and backward; initial/final state; any T; K m
 fp32/fp16/bf16 inputs with fp32 log-decay. Layout of the package:
 
     common.py    device helpers: loads, gates, decay masks, vector-decay hierarchy
-    fwd.py       forward kernel (state on chip, one sweep per (V-block, b, h))
+    fwd.py       forward: one sweep per (V-block, b, h), state on chip; or state pass + output pass
     bwd.py       backward: state-gradient sweep + chunk-parallel dq, dk, dv, pair-term dg
+    dhdv.py      scalar kinds: the state-gradient sweep with dv computed in it (one launch)
+    static_dg.py a static log-decay's gradient: the state and its derivative in one sweep
     tuning.py    launch configs, autotuning, `pinned(cfg)` for per-config conformance checks
     autograd.py  torch.autograd.Function and the backend entry point
     resources.py compile for Hopper without a GPU; ptxas registers / spills / shared memory

@@ -48,6 +48,7 @@ import triton.language as tl
 from suite.kernels.triton.common import (
     dot,
     excl_cumsum,
+    intra_pairs,
     load_gate,
     load_tile,
     scalar_mask,
@@ -55,6 +56,7 @@ from suite.kernels.triton.common import (
     store_tile,
     vector_grads,
 )
+from suite.kernels.triton.dhdv import launch_dhdv
 from suite.kernels.triton.fwd import (
     carry_state,
     decayed_qk,
@@ -101,15 +103,6 @@ def inter_factors(G, R, KIND: tl.constexpr):
 
 
 @triton.jit
-def pair_prefix(M, BT: tl.constexpr):
-    """[BT]: for each row t, the sum of M_ij over i >= t > j (M [BT, BT], zero on and above the
-    diagonal): exclusive prefix sums along j, then the column sums over i >= t."""
-    r = tl.arange(0, BT)
-    X = excl_cumsum(M, 1)                              # X_it = sum_{j<t} M_ij
-    return tl.sum(tl.where(r[:, None] >= r[None, :], X, 0.0), axis=0)
-
-
-@triton.jit
 def gate_grad_rows(q, k, dq_x, dk_x, dq_in, dk_in, dP, Ab, cross, BT: tl.constexpr,
                    KIND: tl.constexpr, PAIRS: tl.constexpr):
     """dg of the chunk's rows ([BT] or [BT, BK] fp32) from pair terms (module doc); scalar
@@ -129,13 +122,6 @@ def gate_grad_rows(q, k, dq_x, dk_x, dq_in, dk_in, dP, Ab, cross, BT: tl.constex
         if PAIRS:
             rows += intra_pairs(dP, Ab.to(tl.float32), BT)
         return rows
-
-
-@triton.jit
-def intra_pairs(dP, A, BT: tl.constexpr):
-    """[BT]: the scalar gate's intra-chunk pair sum, pair_prefix of dP ⊙ A below the diagonal."""
-    r = tl.arange(0, BT)
-    return pair_prefix(tl.where(r[:, None] > r[None, :], dP * A, 0.0), BT)
 
 
 @triton.jit(do_not_specialize=["scale", "T", "NT", "DGP"])
@@ -263,7 +249,8 @@ def bwd_dv_kernel(q, k, v, g, dstates, do, dv, dg, scale, T, NT, DGP,
 
 def launch_bwd(saved, do, dht, scale, kind_id, *, cfg, out):
     """Launch the backward kernels with config `cfg` (dict BT, BV, num_warps, num_stages; with
-    `dv_split`: also BVD, the dv pass's V-block, and BKC, the chunk pass's K-block).
+    `dv_split`: also BVD, the dv pass's V-block, and BKC, the chunk pass's K-block; with `dhdv`
+    (scalar kinds) the state-gradient sweep computes dv as well, dhdv.py, on BVD-wide blocks).
 
     saved: dict q, k, v, g, states [B,H,NT,K,V] (NT for cfg's BT!), ieee.
     out: dict dq, dk [B,T,H,K]; dv [B,T,H,V]; dg (gate-shaped rows, fp32; [B,T,H] for static)
@@ -279,14 +266,8 @@ def launch_bwd(saved, do, dht, scale, kind_id, *, cfg, out):
     stages = 1 if ieee else cfg["num_stages"]
     dummy = out["dq"]
     g = saved["g"] if saved["g"] is not None else dummy
-    bk, bv = min(BK, cfg.get("BKH", 64)), min(BVF, cfg.get("BVH", 64))
-    bwd_dh_kernel[(triton.cdiv(K, bk), triton.cdiv(V, bv), B * H)](
-        q, g, do, dht if dht is not None else dummy, out["dstates"],
-        out["dh0"] if out["dh0"] is not None else dummy, scale, T, NT,
-        H=H, K=K, V=V, BT=BT, BK=bk, BV=bv, KIND=kind_id, HAS_DHT=dht is not None,
-        HAS_H0=out["dh0"] is not None, IEEE=ieee, num_warps=4, num_stages=1 if ieee else 2,
-    )
     split = bool(cfg.get("dv_split"))
+    dhdv = split and bool(cfg.get("dhdv")) and kind_id != 3  # dhdv.py: steps 1 and 3 in one sweep
     bkc = min(BK, cfg.get("BKC", BK)) if split else BK
     bvd = min(BVF, cfg.get("BVD", 64))
     has_dg = out["dg"] is not None
@@ -295,6 +276,19 @@ def launch_bwd(saved, do, dht, scale, kind_id, *, cfg, out):
     nkb = triton.cdiv(K, bkc)
     n_parts = nkb + triton.cdiv(V, bvd)
     dg = q.new_empty((n_parts,) + out["dg"].shape, dtype=torch.float32) if parted else out["dg"]
+    if dhdv:
+        launch_dhdv(q, k, v, saved["g"], do, dht, scale, kind_id, BT=BT, BV=bvd,
+                    num_warps=cfg.get("dv_warps", 4), num_stages=stages, ieee=ieee,
+                    tma=bool(cfg.get("tma")), dstates=out["dstates"], dh0=out["dh0"], dv=out["dv"],
+                    dg_parts=dg[nkb:] if parted else None)
+    else:
+        bk, bv = min(BK, cfg.get("BKH", 64)), min(BVF, cfg.get("BVH", 64))
+        bwd_dh_kernel[(triton.cdiv(K, bk), triton.cdiv(V, bv), B * H)](
+            q, g, do, dht if dht is not None else dummy, out["dstates"],
+            out["dh0"] if out["dh0"] is not None else dummy, scale, T, NT,
+            H=H, K=K, V=V, BT=BT, BK=bk, BV=bv, KIND=kind_id, HAS_DHT=dht is not None,
+            HAS_H0=out["dh0"] is not None, IEEE=ieee, num_warps=4, num_stages=1 if ieee else 2,
+        )
     bwd_chunk_kernel[(nkb, NT, B * H)](
         q, k, v, g, saved["states"], out["dstates"], do, out["dq"], out["dk"], out["dv"],
         dg if has_dg else dummy, scale, T, NT, B * T * H,
@@ -303,7 +297,7 @@ def launch_bwd(saved, do, dht, scale, kind_id, *, cfg, out):
         PAIRS=has_dg and kind_id != 3 and not parted, IEEE=ieee,
         num_warps=cfg["num_warps"], num_stages=stages,
     )
-    if split:
+    if split and not dhdv:
         bwd_dv_kernel[(triton.cdiv(V, bvd), NT, B * H)](
             q, k, v, g, out["dstates"], do, out["dv"], dg[nkb:] if parted else dummy, scale, T, NT,
             B * T * H, H=H, K=K, V=V, BT=BT, BK=BK, BV=bvd, KIND=kind_id,

@@ -48,6 +48,18 @@ def load_tile(ptr, R, C, STRIDE, r0, c0, BR: tl.constexpr, BC: tl.constexpr):
 
 
 @triton.jit
+def load_rows(src, i_b, i_h, T, H: tl.constexpr, D: tl.constexpr, r0, c0, BR: tl.constexpr,
+              BC: tl.constexpr, TMA: tl.constexpr):
+    """Rows r0.. and channels c0.. of sequence (b, h) of a [B, T, H, D] tensor -> [BR, BC], 0
+    outside: `src` a pointer (load_tile), or with TMA a tensor descriptor of block [1, BR, 1, BC]
+    (the copy engine zero-fills rows past T and channels past D)."""
+    if TMA:
+        return src.load([i_b, r0, i_h, c0]).reshape(BR, BC)
+    else:
+        return load_tile(src + seq_offset(i_b, i_h, T, H, D), T, D, H * D, r0, c0, BR, BC)
+
+
+@triton.jit
 def store_tile(ptr, val, R, C, STRIDE, r0, c0, BR: tl.constexpr, BC: tl.constexpr):
     p = tl.make_block_ptr(ptr, (R, C), (STRIDE, 1), (r0, c0), (BR, BC), (1, 0))
     tl.store(p, val.to(ptr.dtype.element_ty), boundary_check=(0, 1))
@@ -87,6 +99,22 @@ def excl_cumsum(x, AXIS: tl.constexpr):
     sum of all) never subtracts."""
     e, _ = tl.associative_scan((tl.zeros_like(x), x), AXIS, _excl_combine)
     return e
+
+
+@triton.jit
+def pair_prefix(M, BT: tl.constexpr):
+    """[BT]: for each row t, the sum of M_ij over i >= t > j (M [BT, BT], zero on and above the
+    diagonal): exclusive prefix sums along j, then the column sums over i >= t."""
+    r = tl.arange(0, BT)
+    X = excl_cumsum(M, 1)                              # X_it = sum_{j<t} M_ij
+    return tl.sum(tl.where(r[:, None] >= r[None, :], X, 0.0), axis=0)
+
+
+@triton.jit
+def intra_pairs(dP, A, BT: tl.constexpr):
+    """[BT]: the scalar gate's intra-chunk pair sum, pair_prefix of dP ⊙ A below the diagonal."""
+    r = tl.arange(0, BT)
+    return pair_prefix(tl.where(r[:, None] > r[None, :], dP * A, 0.0), BT)
 
 
 @triton.jit

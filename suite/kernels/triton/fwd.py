@@ -38,6 +38,7 @@ import triton.language as tl
 from suite.kernels.triton.common import (
     dot,
     load_gate,
+    load_rows,
     load_tile,
     scalar_mask,
     seq_offset,
@@ -93,6 +94,25 @@ def load_chunk(q, k, g, i_b, i_h, n, T, H: tl.constexpr, K: tl.constexpr, BT: tl
 
 
 @triton.jit
+def rows_output(q, S, G, KIND: tl.constexpr, DT: tl.constexpr, IEEE: tl.constexpr):
+    """(q ⊙ 2^G) S [BT, BV] fp32 for the scalar kinds (0-2), whose decay scales whole rows: applied
+    to the product in fp32, so q enters the dot as loaded (no register round trip, one rounding
+    less)."""
+    if KIND == 0:
+        return dot(q.to(DT), S.to(DT), IEEE)
+    return dot(q.to(DT), S.to(DT), IEEE) * tl.exp2(G)[:, None]
+
+
+@triton.jit
+def rows_state_input(k, v, R, KIND: tl.constexpr, DT: tl.constexpr, IEEE: tl.constexpr):
+    """(k ⊙ 2^R)^T v [BK, BV] fp32 for the scalar kinds, R = Λ - G: the decay on the rows of v
+    [BT, BV] rather than of k [BT, BK], so k^T enters the dot as loaded."""
+    if KIND == 0:
+        return dot(tl.trans(k.to(DT)), v.to(DT), IEEE)
+    return dot(tl.trans(k.to(DT)), (v.to(tl.float32) * tl.exp2(R)[:, None]).to(DT), IEEE)
+
+
+@triton.jit
 def state_block(H: tl.constexpr, BK: tl.constexpr, BV: tl.constexpr):
     """Program ids of a state sweep, grid (K-blocks, V-blocks, B*H): (i_b, i_h, i_bh, c_k, c_v),
     the block's first key and value channels c_k, c_v. Used by fwd_state_kernel,
@@ -131,18 +151,20 @@ def fwd_kernel(q, k, v, g, h0, o, ht, states, scale, T, NT,
                H: tl.constexpr, K: tl.constexpr, V: tl.constexpr,
                BT: tl.constexpr, BK: tl.constexpr, BV: tl.constexpr, KIND: tl.constexpr,
                LEVELS: tl.constexpr, HAS_H0: tl.constexpr, STORE_HT: tl.constexpr,
-               SAVE: tl.constexpr, IEEE: tl.constexpr):
+               SAVE: tl.constexpr, IEEE: tl.constexpr, ROWS: tl.constexpr = False,
+               TMA: tl.constexpr = False):
+    """The sweep; ROWS: see rows_output. With TMA, q, k and v are tensor descriptors over
+    [B, T, H, D] (blocks [1, BT, 1, BK] and [1, BT, 1, BV]; `launch_fwd`): the copy engine
+    fetches each chunk into shared memory, so the loop's pipelining (num_stages) prefetches the
+    next chunk without holding it in registers."""
     i_v = tl.program_id(0)
     i_bh = tl.program_id(1)
     i_b = i_bh // H
     i_h = i_bh % H
-    DT: tl.constexpr = q.dtype.element_ty
+    DT: tl.constexpr = o.dtype.element_ty  # q's dtype (q may be a descriptor)
     rt = tl.arange(0, BT)
     c_v = i_v * BV
-    q_b = q + seq_offset(i_b, i_h, T, H, K)  # q/k at (b, t=0, h): [T, K] rows stride H*K
-    k_b = k + seq_offset(i_b, i_h, T, H, K)
-    v_b = v + seq_offset(i_b, i_h, T, H, V)  # v/o at (b, t=0, h): [T, V] rows stride H*V
-    o_b = o + seq_offset(i_b, i_h, T, H, V)
+    o_b = o + seq_offset(i_b, i_h, T, H, V)  # v/o at (b, t=0, h): [T, V] rows stride H*V
     s_b = i_bh.to(tl.int64) * K * V  # one [K, V] state
     S = tl.zeros([BK, BV], tl.float32)
     if HAS_H0:
@@ -151,9 +173,9 @@ def fwd_kernel(q, k, v, g, h0, o, ht, states, scale, T, NT,
         # 1. chunk rows and decays
         t = n * BT + rt
         mt = t < T
-        b_q = load_tile(q_b, T, K, H * K, n * BT, 0, BT, BK)  # [BT, BK]
-        b_k = load_tile(k_b, T, K, H * K, n * BT, 0, BT, BK)  # [BT, BK]
-        b_v = load_tile(v_b, T, V, H * V, n * BT, c_v, BT, BV)  # [BT, BV]
+        b_q = load_rows(q, i_b, i_h, T, H, K, n * BT, 0, BT, BK, TMA)  # [BT, BK]
+        b_k = load_rows(k, i_b, i_h, T, H, K, n * BT, 0, BT, BK, TMA)  # [BT, BK]
+        b_v = load_rows(v, i_b, i_h, T, H, V, n * BT, c_v, BT, BV, TMA)  # [BT, BV]
         gr = load_gate(g, i_b, i_h, n * BT, t, mt, T, H, K, BT, BK, KIND, 0)
         G, L, R = chunk_decay(gr, KIND)
         if SAVE:  # state entering chunk n, for the backward sweep
@@ -161,12 +183,16 @@ def fwd_kernel(q, k, v, g, h0, o, ht, states, scale, T, NT,
             store_tile(states + st_b, S, K, V, V, 0, c_v, BK, BV)
         # 2. intra-chunk scores
         A = intra_scores(b_q, b_k, gr, G, DT, BT, BK, KIND, LEVELS, IEEE)
-        # 3. output
-        qd, kd = decayed_qk(b_q, b_k, G, R, KIND)
-        b_o = dot(qd.to(DT), S.to(DT), IEEE) + dot(A.to(DT), b_v.to(DT), IEEE)
-        store_tile(o_b, b_o * scale, T, V, H * V, n * BT, c_v, BT, BV)
-        # 4. state update
-        S = decay_state(S, L, KIND) + dot(tl.trans(kd.to(DT)), b_v.to(DT), IEEE)
+        # 3. output, 4. state update
+        if ROWS and KIND != 3:
+            b_o = rows_output(b_q, S, G, KIND, DT, IEEE) + dot(A.to(DT), b_v.to(DT), IEEE)
+            store_tile(o_b, b_o * scale, T, V, H * V, n * BT, c_v, BT, BV)
+            S = decay_state(S, L, KIND) + rows_state_input(b_k, b_v, R, KIND, DT, IEEE)
+        else:
+            qd, kd = decayed_qk(b_q, b_k, G, R, KIND)
+            b_o = dot(qd.to(DT), S.to(DT), IEEE) + dot(A.to(DT), b_v.to(DT), IEEE)
+            store_tile(o_b, b_o * scale, T, V, H * V, n * BT, c_v, BT, BV)
+            S = decay_state(S, L, KIND) + dot(tl.trans(kd.to(DT)), b_v.to(DT), IEEE)
     if STORE_HT:
         store_tile(ht + s_b, S, K, V, V, 0, c_v, BK, BV)
 
@@ -202,9 +228,11 @@ def fwd_state_kernel(k, v, g, h0, ht, states, T, NT,
 def fwd_output_kernel(q, k, v, g, states, o, scale, T, NT,
                       H: tl.constexpr, K: tl.constexpr, V: tl.constexpr,
                       BT: tl.constexpr, BK: tl.constexpr, BV: tl.constexpr, KIND: tl.constexpr,
-                      LEVELS: tl.constexpr, IEEE: tl.constexpr):
+                      LEVELS: tl.constexpr, IEEE: tl.constexpr, TMA: tl.constexpr = False):
     """Split schedule, pass 2: one program per (chunk, V-block, b*h); steps 1 to 3 of the module
-    doc with S_{n-1} [BK, BV] read from `states`."""
+    doc with S_{n-1} [BK, BV] read from `states` ([B, H, NT, K, V]; with TMA a tensor descriptor
+    of its [B*H*NT, K, V] view, block [1, BK, BV]: the state, a dot operand only, goes from
+    memory to shared memory without a register round trip)."""
     n = tl.program_id(0)
     c_v = tl.program_id(1) * BV
     i_bh = tl.program_id(2)
@@ -213,7 +241,10 @@ def fwd_output_kernel(q, k, v, g, states, o, scale, T, NT,
     DT: tl.constexpr = q.dtype.element_ty
     off_v = seq_offset(i_b, i_h, T, H, V)  # v/o: [T, V] rows
     # the state's load first: after the chunk's, ptxas gave 7-10 more registers, +136 B spilled (bt32)
-    S = load_tile(states + (i_bh.to(tl.int64) * NT + n) * K * V, K, V, V, 0, c_v, BK, BV)
+    if TMA:
+        S = states.load([i_bh * NT + n, 0, c_v]).reshape(BK, BV)
+    else:
+        S = load_tile(states + (i_bh.to(tl.int64) * NT + n) * K * V, K, V, V, 0, c_v, BK, BV)
     b_q, b_k, gr, G, L, R = load_chunk(q, k, g, i_b, i_h, n, T, H, K, BT, BK, KIND, 0)  # [BT, BK]
     b_v = load_tile(v + off_v, T, V, H * V, n * BT, c_v, BT, BV)  # [BT, BV]
     A = intra_scores(b_q, b_k, gr, G, DT, BT, BK, KIND, LEVELS, IEEE)  # [BT, BT]
@@ -239,13 +270,17 @@ def launch_fwd(q, k, v, g, h0, scale, kind_id, *, save, store_ht, cfg, out):
     BK = triton.next_power_of_2(K)
     dummy = out["o"]
     grid = (triton.cdiv(V, BV), B * H)
+    ieee = q.dtype == _fp32()
+    tma = bool(cfg.get("tma")) and tma_ok(q, k, v)
+    # q, k, v as descriptors of one chunk's rows (fwd_kernel doc)
+    src = [rows_descriptor(x, BT, b) for x, b in ((q, BK), (k, BK), (v, BV))] if tma else [q, k, v]
     fwd_kernel[grid](
-        q, k, v, g if g is not None else dummy, h0 if h0 is not None else dummy,
+        *src, g if g is not None else dummy, h0 if h0 is not None else dummy,
         out["o"], out["ht"] if store_ht else dummy, out["states"] if save else dummy,
         scale, T, NT, H=H, K=K, V=V, BT=BT, BK=BK, BV=BV, KIND=kind_id,
         LEVELS=BT.bit_length() - 1, HAS_H0=h0 is not None, STORE_HT=store_ht, SAVE=save,
-        IEEE=q.dtype == _fp32(), num_warps=cfg["num_warps"],
-        num_stages=1 if q.dtype == _fp32() else cfg["num_stages"],  # fp32 tiles: less shared memory
+        IEEE=ieee, ROWS=bool(cfg.get("rows")), TMA=tma, num_warps=cfg["num_warps"],
+        num_stages=1 if ieee else cfg["num_stages"],  # fp32 tiles: less shared memory
     )
 
 
@@ -280,12 +315,32 @@ def output_pass(q, k, v, g, scale, kind_id, *, cfg, states, o):
     V = v.shape[-1]
     BT, BV = cfg["BT"], min(cfg["BV"], triton.next_power_of_2(V))
     ieee = q.dtype == _fp32()
+    BK = triton.next_power_of_2(K)
+    tma = bool(cfg.get("tma")) and tma_ok(states)
+    if tma:  # fwd_output_kernel doc
+        from triton.tools.tensor_descriptor import TensorDescriptor
+
+        src = TensorDescriptor.from_tensor(states.view(-1, K, V), [1, BK, BV])
     fwd_output_kernel[(states.shape[2], triton.cdiv(V, BV), B * H)](
-        q, k, v, g if g is not None else o, states, o, scale, T, states.shape[2],
-        H=H, K=K, V=V, BT=BT, BK=triton.next_power_of_2(K), BV=BV, KIND=kind_id,
-        LEVELS=BT.bit_length() - 1, IEEE=ieee,
-        num_warps=cfg["num_warps"], num_stages=1 if ieee else cfg["num_stages"],
+        q, k, v, g if g is not None else o, src if tma else states, o, scale, T, states.shape[2],
+        H=H, K=K, V=V, BT=BT, BK=BK, BV=BV, KIND=kind_id, LEVELS=BT.bit_length() - 1, IEEE=ieee,
+        TMA=tma, num_warps=cfg["num_warps"], num_stages=1 if ieee else cfg["num_stages"],
     )
+
+
+def tma_ok(*xs) -> bool:
+    """Whether the copy engine can address every tensor in xs (e.g. [B, T, H, D]): contiguous,
+    16-byte aligned base and rows. A config asking for TMA runs with pointer loads otherwise (the same
+    arithmetic)."""
+    return all(x.is_contiguous() and x.data_ptr() % 16 == 0 and (x.shape[-1] * x.element_size()) % 16 == 0
+               for x in xs)
+
+
+def rows_descriptor(x, BT: int, BC: int):
+    """A tensor descriptor of x [B, T, H, D] whose block is one chunk's rows of one head: [1, BT, 1, BC]."""
+    from triton.tools.tensor_descriptor import TensorDescriptor
+
+    return TensorDescriptor.from_tensor(x, [1, BT, 1, BC])
 
 
 def _fp32():

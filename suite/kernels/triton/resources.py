@@ -24,6 +24,7 @@ from triton.backends.compiler import GPUTarget
 from triton.compiler import ASTSource
 
 from suite.kernels.triton.bwd import bwd_chunk_kernel, bwd_dh_kernel, bwd_dv_kernel
+from suite.kernels.triton.dhdv import bwd_dhdv_kernel
 from suite.kernels.triton.fwd import fwd_kernel, fwd_output_kernel, fwd_state_kernel
 from suite.kernels.triton.static_dg import static_dg_kernel
 from suite.kernels.triton.tuning import autotune_configs
@@ -32,11 +33,11 @@ _PTR = {"fwd": ("q", "k", "v", "g", "h0", "o", "ht", "states"),
         "bwd": ("q", "k", "v", "g", "states", "dstates", "do", "dq", "dk", "dv", "dg"),
         "dh": ("q", "g", "do", "dht", "dstates", "dh0"),
         "dv": ("q", "k", "v", "g", "dstates", "do", "dv", "dg"),
-        "out": ("q", "k", "v", "g", "states", "o"), "st": ("k", "v", "g", "h0", "ht", "states")}
+        "out": ("q", "k", "v", "g", "states", "o"), "st": ("k", "v", "g", "h0", "ht", "states"),
+        "dhdv": ("q", "k", "v", "g", "do", "dht", "dstates", "dh0", "dv", "dg")}
 _F32 = {"g", "h0", "ht", "dht", "dg", "dh0"}
 _FN = {"fwd": fwd_kernel, "bwd": bwd_chunk_kernel, "dh": bwd_dh_kernel, "dv": bwd_dv_kernel,
-       "out": fwd_output_kernel,
-       "st": fwd_state_kernel}
+       "out": fwd_output_kernel, "st": fwd_state_kernel, "dhdv": bwd_dhdv_kernel}
 
 
 def compile_config(cfg: dict, kind_id: int, K: int, V: int, dt: str = "bf16"):
@@ -45,15 +46,22 @@ def compile_config(cfg: dict, kind_id: int, K: int, V: int, dt: str = "bf16"):
     ps = "out" if cfg["pass"] == "fwd" and cfg.get("split") else cfg["pass"]
     sig = {p: "*fp32" if p in _F32 else f"*{dt}" for p in _PTR[ps]}
     sig.update({"scale": "fp32"} if ps != "st" else {}, T="i32", NT="i32")
-    if ps in ("bwd", "dv"):
+    if ps in ("bwd", "dv", "dhdv"):
         sig.update(DGP="i32")
     c = {"H": 16, "K": K, "V": V, "BT": cfg["BT"], "BK": triton.next_power_of_2(K), "KIND": kind_id,
          "IEEE": dt == "fp32"}
     if ps == "fwd":
         c.update(BV=min(cfg["BV"], triton.next_power_of_2(V)), STORE_HT=True, SAVE=True, HAS_H0=True,
-                 LEVELS=cfg["BT"].bit_length() - 1)
+                 LEVELS=cfg["BT"].bit_length() - 1, ROWS=bool(cfg.get("rows")), TMA=bool(cfg.get("tma")))
+        if c["TMA"]:  # q, k, v as tensor descriptors of one chunk's rows (fwd.launch_fwd)
+            sig.update({p: f"tensordesc<{dt}[1,{cfg['BT']},1,{c[b]}]>"
+                        for p, b in (("q", "BK"), ("k", "BK"), ("v", "BV"))})
     elif ps in ("bwd", "out"):
         c.update(BV=min(cfg["BV"], triton.next_power_of_2(V)), LEVELS=cfg["BT"].bit_length() - 1)
+        if ps == "out":
+            c.update(TMA=bool(cfg.get("tma")))
+            if c["TMA"]:  # the states as a descriptor (fwd.output_pass)
+                sig["states"] = f"tensordesc<{dt}[1,{c['BK']},{c['BV']}]>"
         if ps == "bwd":
             split = bool(cfg.get("dv_split"))
             if split:
@@ -63,13 +71,19 @@ def compile_config(cfg: dict, kind_id: int, K: int, V: int, dt: str = "bf16"):
     elif ps == "dv":
         c.update(BV=min(cfg["BVD"], triton.next_power_of_2(V)), LEVELS=cfg["BT"].bit_length() - 1,
                  PAIRS=kind_id != 3 and cfg.get("BKC", K) < K)
+    elif ps == "dhdv":
+        c.update(BV=min(cfg["BVD"], triton.next_power_of_2(V)), HAS_DHT=True, HAS_H0=True,
+                 PAIRS=cfg.get("BKC", K) < K, TMA=bool(cfg.get("tma")))
+        if c["TMA"]:  # q, k, do as tensor descriptors of one chunk's rows (dhdv.launch_dhdv)
+            sig.update({p: f"tensordesc<{dt}[1,{cfg['BT']},1,{c[b]}]>"
+                        for p, b in (("q", "BK"), ("k", "BK"), ("do", "BV"))})
     elif ps == "st":
         c.update(BK=min(64, c["BK"]), BV=min(64, triton.next_power_of_2(V)), HAS_H0=True, STORE_HT=True)
     else:
         c.update(BK=min(64, c["BK"]), BV=min(64, triton.next_power_of_2(V)), HAS_DHT=True, HAS_H0=True)
     sig.update({n: "constexpr" for n in c})
     names = list(sig)
-    attrs = {(names.index(p),): [["tt.divisibility", 16]] for p in _PTR[ps]}
+    attrs = {(names.index(p),): [["tt.divisibility", 16]] for p in _PTR[ps] if sig[p].startswith("*")}
     fn = _FN[ps]
     stages = 1 if dt == "fp32" else cfg["num_stages"]
     return triton.compile(ASTSource(fn, sig, constexprs=c, attrs=attrs), target=GPUTarget("cuda", 90, 32),
@@ -112,9 +126,14 @@ def main() -> None:
         dh = [dict(c, **{"pass": "dh", "name": f"dh-{c['family']}-bt{c['BT']}"})
               for c in autotune_configs("bwd", d=d) if c["BV"] == 64]
         dh += [dict(c, **{"pass": "dv", "name": f"dv-{c['family']}-bt{c['BT']}-bv{c['BVD']}"
-                          + (f"-k{c['BKC']}" if "BKC" in c and c["family"] == "scalar" else ""),
+                          + (f"-k{c['BKC']}" if "BKC" in c and c["family"] == "scalar" else "")
+                          + (f"-w{c['dv_warps']}" if "dv_warps" in c else ""),
                           "num_warps": c.get("dv_warps", 4)})
                for c in autotune_configs("bwd", d=d) if c.get("dv_split")]
+        dh += [dict(c, **{"pass": "dhdv", "name": f"dhdv-bt{c['BT']}-bv{c['BVD']}-w{c.get('dv_warps', 4)}"
+                          + ("-tma" if c.get("tma") else ""),
+                          "num_warps": c.get("dv_warps", 4)})
+               for c in autotune_configs("bwd", d=d) if c.get("dhdv")]
         dh += [dict(c, **{"pass": "st", "name": f"state-{c['family']}-bt{c['BT']}", "num_warps": 4})
                for c in autotune_configs("fwd", d=d) if c["split"]]
         for cfg in autotune_configs(d=d) + list({c["name"]: c for c in dh}.values()):

@@ -20,7 +20,8 @@ gradient-free forwards only (the training step then uses the default BT). Unpinn
 CUDA, each (pass, family, shape-class, dtype) is timed once over its candidate configs
 (`triton.testing.do_bench`) and the fastest is cached; in the CPU interpreter the first candidate
 is used (also with `SUITE_TRITON_NO_AUTOTUNE=1`). `SUITE_TRITON_CONFIG=<name>` pins one config
-for a whole process.
+for a whole process. Configs marked `pending` (not yet run on a GPU) are never candidates unless
+pinned or `SUITE_TRITON_PENDING=1`.
 """
 
 from __future__ import annotations
@@ -33,22 +34,33 @@ import torch
 from suite.errors import SuiteError
 
 
-def _fwd(family, BT, BV, w, s, max_d=256, split=False):
-    sched = "-split" if split else ""
-    return {"name": f"fwd-{family}{sched}-bt{BT}-bv{BV}-w{w}-s{s}", "pass": "fwd", "family": family,
-            "BT": BT, "BV": BV, "num_warps": w, "num_stages": s, "max_d": max_d, "split": split}
+def _fwd(family, BT, BV, w, s, max_d=256, split=False, rows=False, tma=False):
+    """rows: the sweep applies a scalar decay to its products' rows (fwd.inter_output); tma: it
+    reads q, k, v through tensor descriptors (fwd.fwd_kernel)."""
+    name = f"fwd-{family}{'-split' if split else ''}-bt{BT}-bv{BV}-w{w}-s{s}"
+    return {"name": name + ("-rows" if rows else "") + ("-tma" if tma else ""), "pass": "fwd",
+            "family": family, "BT": BT, "BV": BV, "num_warps": w, "num_stages": s, "max_d": max_d,
+            "split": split, "rows": rows, "tma": tma}
 
 
-def _bwd(family, BT, BV, w, s, max_d=256, dv=None, bkc=None):
+def _pending(*cfgs):
+    """Configs not yet run on a GPU: the conformance suite checks them like any other (pinned), the
+    autotuner leaves them out unless SUITE_TRITON_PENDING=1 (what a GPU session sets to time them)."""
+    return [dict(c, pending=True) for c in cfgs]
+
+
+def _bwd(family, BT, BV, w, s, max_d=256, dv=None, bkc=None, dv_warps=None, dhdv=False, tma=False):
     """dv: the V-block of a separate dv pass (`dv_split`, bwd.py step 3), bkc: the chunk pass's
-    K-block under dv_split (scalar family: the gate's gradient then comes in parts)."""
-    name = f"bwd-{family}-bt{BT}-bv{BV}-w{w}-s{s}" + (f"-dv{dv}" if dv else "") + (f"-k{bkc}" if bkc else "")
+    K-block under dv_split (scalar family: the gate's gradient then comes in parts), dv_warps:
+    the dv pass's warps (4 unless given), dhdv: dv in the state-gradient sweep instead (dhdv.py),
+    tma: that sweep reads q, k, do through tensor descriptors."""
+    name = (f"bwd-{family}-bt{BT}-bv{BV}-w{w}-s{s}" + (f"-dv{dv}" if dv else "") + (f"-k{bkc}" if bkc else "")
+            + (f"-dvw{dv_warps}" if dv_warps else "") + ("-dhdv" if dhdv else "") + ("-tma" if tma else ""))
     cfg = {"name": name, "pass": "bwd", "family": family, "BT": BT, "BV": BV, "num_warps": w,
            "num_stages": s, "max_d": max_d, "dv_split": dv is not None}
-    if dv:
-        cfg["BVD"] = dv
-    if bkc:
-        cfg["BKC"] = bkc
+    for key, val in (("BVD", dv), ("BKC", bkc), ("dv_warps", dv_warps), ("dhdv", dhdv), ("tma", tma)):
+        if val:
+            cfg[key] = val
     return cfg
 
 
@@ -73,6 +85,22 @@ _CONFIGS = [
     # spent 1.24 of its 1.49 ms backward there, 255 registers, stalled on local memory)
     _bwd("scalar", 64, 64, 4, 2, dv=64, bkc=64), _bwd("scalar", 64, 64, 4, 2, dv=128, bkc=64),
     _bwd("vector", 16, 64, 4, 2, dv=128), _bwd("vector", 16, 64, 4, 2, dv=64, bkc=64),
+    # v12 (NOTES.md), not yet run on a GPU: the sweep with the scalar decay on its products' rows
+    # (q and k enter the dots as loaded; ptxas at D = 128: 220 -> 16 B spilled), also read through
+    # TMA, on 8 warps, over all of V; the vector output pass reading its states through TMA; the
+    # scalar chunk pass over all of V, the dv pass on 8 warps, dv in the state-gradient sweep;
+    # the vector kernels on 8 warps (ptxas, D = 128: the chunk pass 740 -> 4 B spilled)
+    *_pending(_fwd("scalar", 64, 64, 4, 2, rows=True), _fwd("scalar", 64, 64, 4, 2, rows=True, tma=True),
+              _fwd("scalar", 64, 64, 8, 2, rows=True), _fwd("scalar", 32, 128, 8, 2, rows=True),
+              _fwd("vector", 16, 128, 4, 2, split=True, tma=True),
+              _bwd("scalar", 64, 128, 4, 2, dv=128, bkc=64),
+              _bwd("scalar", 64, 64, 4, 2, dv=128, bkc=64, dv_warps=8),
+              _bwd("scalar", 64, 64, 4, 2, dv=64, bkc=64, dhdv=True),
+              _bwd("scalar", 64, 64, 4, 2, dv=64, bkc=64, dv_warps=8, dhdv=True),
+              _bwd("scalar", 64, 64, 4, 2, dv=64, bkc=64, dhdv=True, tma=True),
+              _bwd("scalar", 64, 64, 8, 2, dv=128, bkc=64, dv_warps=8),
+              _fwd("vector", 16, 128, 8, 2, split=True), _fwd("vector", 16, 128, 8, 2, split=True, tma=True),
+              _bwd("vector", 16, 64, 8, 2, dv=128), _bwd("vector", 16, 64, 8, 2, dv=128, dv_warps=8)),
 ]
 # The chunk size a training step uses when nothing is pinned, by (family, max(K, V) <= 64).
 _TRAIN_BT = {("scalar", True): 64, ("scalar", False): 64, ("vector", True): 32, ("vector", False): 16}
@@ -147,7 +175,9 @@ def candidates(pass_: str, family: str, bt: int | None, d: int) -> list[dict]:
     cfg = pinned_config(pass_, family)
     if cfg is not None and (bt is None or cfg["BT"] == bt):
         return [cfg]
-    out = [c for c in autotune_configs(pass_, family, d) if bt is None or c["BT"] == bt]
+    pending = os.environ.get("SUITE_TRITON_PENDING") == "1"
+    out = [c for c in autotune_configs(pass_, family, d)
+           if (bt is None or c["BT"] == bt) and (pending or not c.get("pending"))]
     if not out:
         raise SuiteError(f"no {pass_} config for family {family} with BT={bt}")
     return out
