@@ -329,7 +329,8 @@ case "${1:-main}" in
     ;;
   v12v)  # v12a for the vector family's pending configs (8 warps, the output pass's states through TMA)
     for c in fwd-vector-split-bt16-bv128-w4-s2-tma fwd-vector-split-bt16-bv128-w8-s2 \
-        fwd-vector-split-bt16-bv128-w8-s2-tma bwd-vector-bt16-bv64-w8-s2-dv128 bwd-vector-bt16-bv64-w8-s2-dv128-dvw8; do
+        fwd-vector-split-bt16-bv128-w8-s2-tma bwd-vector-bt16-bv64-w8-s2-dv128 bwd-vector-bt16-bv64-w8-s2-dv128-dvw8 \
+        bwd-vector-bt16-bv64-w4-s2-dv128-k64; do
       SUITE_TRITON_CONFIG=$c conf "v12_${c}_bf16" 270 --backend triton \
         -k "vector and bfloat16 and (-63- or -1024- or -4096-) and test_conformance" &
       SUITE_TRITON_CONFIG=$c conf "v12_${c}_fp32" 270 --backend triton \

@@ -9,6 +9,7 @@ differ from the GPU machine's (numbers are leads, checked against measured times
 
     python -m suite.kernels.triton.resources                      # every config at D=128 and 64, bf16
     python -m suite.kernels.triton.resources --dtype fp32 --d 128
+    python -m suite.kernels.triton.resources --d 128 --sass       # + SASS instruction counts
 """
 
 from __future__ import annotations
@@ -59,7 +60,7 @@ def compile_config(cfg: dict, kind_id: int, K: int, V: int, dt: str = "bf16"):
     elif ps in ("bwd", "out"):
         c.update(BV=min(cfg["BV"], triton.next_power_of_2(V)), LEVELS=cfg["BT"].bit_length() - 1)
         if ps == "out":
-            c.update(TMA=bool(cfg.get("tma")))
+            c.update(TMA=bool(cfg.get("tma")), SUB_LEVELS=cfg.get("sub", 1).bit_length() - 1)
             if c["TMA"]:  # the states as a descriptor (fwd.output_pass)
                 sig["states"] = f"tensordesc<{dt}[1,{c['BK']},{c['BV']}]>"
         if ps == "bwd":
@@ -117,13 +118,52 @@ def ptxas_report(kernel) -> dict:
             "spill_bytes": int(spill[-1]) if spill else None, "wgmma": "wgmma" in kernel.asm["ptx"]}
 
 
+SASS_CLASSES = ("LDS", "STS", "LDSM", "BAR", "SHFL", "HGMMA", "HMMA", "MUFU", "LDG", "STG", "LDL", "STL",
+                "UTMALDG")
+
+
+def sass_counts(kernel) -> dict:
+    """Static SASS instruction counts of the kernel (per thread, nvdisasm bundled with Triton): the
+    shared-memory traffic (LDS/STS/LDSM), barriers, shuffles, tensor-core and special-function
+    instructions, global and local (spill) loads/stores, TMA loads; `total` all instructions."""
+    nvdisasm = os.path.join(os.path.dirname(triton.__file__), "backends", "nvidia", "bin", "nvdisasm")
+    with tempfile.NamedTemporaryFile("wb", suffix=".cubin", delete=False) as fh:
+        fh.write(kernel.asm["cubin"])
+    text = subprocess.run([nvdisasm, "-c", fh.name], capture_output=True, text=True, check=False).stdout
+    os.unlink(fh.name)
+    ops = re.findall(r"/\*[0-9a-f]+\*/\s+(?:@!?U?P\w+\s+)?([A-Z][A-Z0-9_]*)", text)
+    return {op: ops.count(op) for op in SASS_CLASSES} | {"total": len(ops)}
+
+
+def per_row(counts: dict, cfg: dict, d: int) -> dict:
+    """sass_counts scaled to one row of one head at head dim d: per-thread counts x threads x the
+    programs that share a row (V-blocks, K-blocks or state tiles of cfg's pass) / the chunk's rows.
+    For kernels bound by shared memory (v11's profile of the vector family) `smem` is the number to
+    compare across configs; `local` counts spill traffic."""
+    ps, cdiv = cfg["pass"], triton.cdiv
+    if ps == "fwd":
+        progs = cdiv(d, min(cfg["BV"], d))
+    elif ps == "bwd":
+        progs = cdiv(d, min(cfg.get("BKC", d), d)) if cfg.get("dv_split") else 1
+    elif ps in ("dv", "dhdv"):
+        progs = cdiv(d, min(cfg["BVD"], d))
+    else:  # "dh", "st": 64 x 64 state tiles
+        progs = cdiv(d, 64) ** 2
+    scale = 32 * cfg["num_warps"] * progs / cfg["BT"]
+    smem = counts["LDS"] + counts["STS"] + counts["LDSM"]
+    return {"instr": round(counts["total"] * scale), "smem": round(smem * scale),
+            "local": round((counts["LDL"] + counts["STL"]) * scale)}
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--dtype", default="bf16", choices=("bf16", "fp16", "fp32"))
     ap.add_argument("--d", type=int, nargs="+", default=[128, 64])
+    ap.add_argument("--sass", action="store_true",
+                    help="also static SASS instruction counts per thread, and per row (per_row)")
     a = ap.parse_args()
     for d in a.d:
-        dh = [dict(c, **{"pass": "dh", "name": f"dh-{c['family']}-bt{c['BT']}"})
+        dh = [dict(c, **{"pass": "dh", "name": f"dh-{c['family']}-bt{c['BT']}", "num_warps": 4})  # as launched
               for c in autotune_configs("bwd", d=d) if c["BV"] == 64]
         dh += [dict(c, **{"pass": "dv", "name": f"dv-{c['family']}-bt{c['BT']}-bv{c['BVD']}"
                           + (f"-k{c['BKC']}" if "BKC" in c and c["family"] == "scalar" else "")
@@ -139,7 +179,11 @@ def main() -> None:
         for cfg in autotune_configs(d=d) + list({c["name"]: c for c in dh}.values()):
             kind_id = 3 if cfg["family"] == "vector" else 2
             try:
-                r = ptxas_report(compile_config(cfg, kind_id, d, d, a.dtype))
+                kernel = compile_config(cfg, kind_id, d, d, a.dtype)
+                r = ptxas_report(kernel)
+                if a.sass:
+                    counts = sass_counts(kernel)
+                    r |= {"per_row": per_row(counts, cfg, d), "per_thread": counts}
             except Exception as exc:  # noqa: BLE001 - report and go on
                 r = {"error": f"{type(exc).__name__}: {str(exc)[-200:]}"}
             print(f"D={d} {a.dtype} {cfg['name']:30s} {r}", flush=True)
