@@ -176,37 +176,6 @@ def vector_scores(q, k, gr, DT: tl.constexpr, BT: tl.constexpr, BK: tl.constexpr
 
 
 @triton.jit
-def vector_intra_output(q, k, gr, v, DT: tl.constexpr, BT: tl.constexpr, BK: tl.constexpr,
-                        BV: tl.constexpr, LEVELS: tl.constexpr, SUB_LEVELS: tl.constexpr,
-                        IEEE: tl.constexpr):
-    """sum_j A_ij v_j [BT, BV] fp32, A as in vector_scores, with the hierarchy's levels inside
-    SUB = 2^SUB_LEVELS-row blocks batched over the chunk's BT / SUB blocks ([NB, SUB, BK] dots)
-    instead of [BT, BT] products masked to their block diagonal (a quarter of the tensor work at
-    BT = 64, SUB = 16). The coarse levels (pairs in different blocks) stay [BT, BT] products."""
-    COARSE: tl.constexpr = LEVELS - SUB_LEVELS
-    SUB: tl.constexpr = BT >> COARSE
-    NB: tl.constexpr = BT // SUB
-    A = tl.zeros([BT, BT], tl.float32)
-    for lvl in tl.static_range(COARSE):
-        f = level_factor(gr, lvl, BT, BK)
-        part = dot((q * f).to(DT), tl.trans((k * f).to(DT)), IEEE)
-        A += tl.where(level_mask(lvl, BT), part, 0.0)
-    o = dot(A.to(DT), v.to(DT), IEEE)
-    rs = tl.arange(0, SUB)
-    eye = (rs[:, None] == rs[None, :])[None, :, :]
-    d = tl.reshape(tl.sum(q.to(tl.float32) * k.to(tl.float32), 1), (NB, SUB))  # pairs i == j
-    A3 = tl.where(eye, d[:, :, None], 0.0)  # [NB, SUB, SUB]
-    for lvl in tl.static_range(COARSE, LEVELS):
-        f = level_factor(gr, lvl, BT, BK)  # its segments lie inside SUB-row blocks
-        qs = tl.reshape((q * f).to(DT), (NB, SUB, BK))
-        ks = tl.reshape((k * f).to(DT), (NB, SUB, BK))
-        part = dot(qs, tl.permute(ks, (0, 2, 1)), IEEE)  # [NB, SUB, SUB]
-        A3 += tl.where(level_mask(lvl - COARSE, SUB)[None, :, :], part, 0.0)
-    o3 = dot(A3.to(DT), tl.reshape(v.to(DT), (NB, SUB, BV)), IEEE)  # [NB, SUB, BV]
-    return o + tl.reshape(o3, (BT, BV))
-
-
-@triton.jit
 def dot_hilo(a, b, DT: tl.constexpr, IEEE: tl.constexpr):
     """a @ b where b (fp32) enters as hi + lo parts in DT (~16 mantissa bits for bf16)."""
     if IEEE:

@@ -43,7 +43,6 @@ from suite.kernels.triton.common import (
     scalar_mask,
     seq_offset,
     store_tile,
-    vector_intra_output,
     vector_scores,
 )
 
@@ -229,8 +228,7 @@ def fwd_state_kernel(k, v, g, h0, ht, states, T, NT,
 def fwd_output_kernel(q, k, v, g, states, o, scale, T, NT,
                       H: tl.constexpr, K: tl.constexpr, V: tl.constexpr,
                       BT: tl.constexpr, BK: tl.constexpr, BV: tl.constexpr, KIND: tl.constexpr,
-                      LEVELS: tl.constexpr, IEEE: tl.constexpr, TMA: tl.constexpr = False,
-                      SUB_LEVELS: tl.constexpr = 0):
+                      LEVELS: tl.constexpr, IEEE: tl.constexpr, TMA: tl.constexpr = False):
     """Split schedule, pass 2: one program per (chunk, V-block, b*h); steps 1 to 3 of the module
     doc with S_{n-1} [BK, BV] read from `states` ([B, H, NT, K, V]; with TMA a tensor descriptor
     of its [B*H*NT, K, V] view, block [1, BK, BV]: the state, a dot operand only, goes from
@@ -249,14 +247,9 @@ def fwd_output_kernel(q, k, v, g, states, o, scale, T, NT,
         S = load_tile(states + (i_bh.to(tl.int64) * NT + n) * K * V, K, V, V, 0, c_v, BK, BV)
     b_q, b_k, gr, G, L, R = load_chunk(q, k, g, i_b, i_h, n, T, H, K, BT, BK, KIND, 0)  # [BT, BK]
     b_v = load_tile(v + off_v, T, V, H * V, n * BT, c_v, BT, BV)  # [BT, BV]
-    if KIND == 3 and SUB_LEVELS > 0:  # the hierarchy's fine levels batched (common.vector_intra_output)
-        qd, _ = decayed_qk(b_q, b_k, G, R, KIND)
-        b_o = (dot(qd.to(DT), S.to(DT), IEEE)
-               + vector_intra_output(b_q, b_k, gr, b_v, DT, BT, BK, BV, LEVELS, SUB_LEVELS, IEEE))
-    else:
-        A = intra_scores(b_q, b_k, gr, G, DT, BT, BK, KIND, LEVELS, IEEE)  # [BT, BT]
-        qd, _ = decayed_qk(b_q, b_k, G, R, KIND)
-        b_o = dot(qd.to(DT), S.to(DT), IEEE) + dot(A.to(DT), b_v.to(DT), IEEE)
+    A = intra_scores(b_q, b_k, gr, G, DT, BT, BK, KIND, LEVELS, IEEE)  # [BT, BT]
+    qd, _ = decayed_qk(b_q, b_k, G, R, KIND)
+    b_o = dot(qd.to(DT), S.to(DT), IEEE) + dot(A.to(DT), b_v.to(DT), IEEE)
     store_tile(o + off_v, b_o * scale, T, V, H * V, n * BT, c_v, BT, BV)
 
 
@@ -331,8 +324,7 @@ def output_pass(q, k, v, g, scale, kind_id, *, cfg, states, o):
     fwd_output_kernel[(states.shape[2], triton.cdiv(V, BV), B * H)](
         q, k, v, g if g is not None else o, src if tma else states, o, scale, T, states.shape[2],
         H=H, K=K, V=V, BT=BT, BK=BK, BV=BV, KIND=kind_id, LEVELS=BT.bit_length() - 1, IEEE=ieee,
-        TMA=tma, SUB_LEVELS=cfg.get("sub", 1).bit_length() - 1,
-        num_warps=cfg["num_warps"], num_stages=1 if ieee else cfg["num_stages"],
+        TMA=tma, num_warps=cfg["num_warps"], num_stages=1 if ieee else cfg["num_stages"],
     )
 
 

@@ -60,7 +60,7 @@ def compile_config(cfg: dict, kind_id: int, K: int, V: int, dt: str = "bf16"):
     elif ps in ("bwd", "out"):
         c.update(BV=min(cfg["BV"], triton.next_power_of_2(V)), LEVELS=cfg["BT"].bit_length() - 1)
         if ps == "out":
-            c.update(TMA=bool(cfg.get("tma")), SUB_LEVELS=cfg.get("sub", 1).bit_length() - 1)
+            c.update(TMA=bool(cfg.get("tma")))
             if c["TMA"]:  # the states as a descriptor (fwd.output_pass)
                 sig["states"] = f"tensordesc<{dt}[1,{c['BK']},{c['BV']}]>"
         if ps == "bwd":

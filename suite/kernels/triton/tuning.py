@@ -34,17 +34,13 @@ import torch
 from suite.errors import SuiteError
 
 
-def _fwd(family, BT, BV, w, s, max_d=256, split=False, rows=False, tma=False, sub=None):
+def _fwd(family, BT, BV, w, s, max_d=256, split=False, rows=False, tma=False):
     """rows: the sweep applies a scalar decay to its products' rows (fwd.rows_output); tma: it
-    reads q, k, v through tensor descriptors (fwd.fwd_kernel), the split output pass its states;
-    sub: the vector output pass batches its hierarchy inside sub-row blocks (common.vector_intra_output)."""
+    reads q, k, v through tensor descriptors (fwd.fwd_kernel), the split output pass its states."""
     name = f"fwd-{family}{'-split' if split else ''}-bt{BT}-bv{BV}-w{w}-s{s}"
-    cfg = {"name": name + ("-rows" if rows else "") + ("-tma" if tma else "") + (f"-sub{sub}" if sub else ""),
-           "pass": "fwd", "family": family, "BT": BT, "BV": BV, "num_warps": w, "num_stages": s,
-           "max_d": max_d, "split": split, "rows": rows, "tma": tma}
-    if sub:
-        cfg["sub"] = sub
-    return cfg
+    return {"name": name + ("-rows" if rows else "") + ("-tma" if tma else ""), "pass": "fwd",
+            "family": family, "BT": BT, "BV": BV, "num_warps": w, "num_stages": s, "max_d": max_d,
+            "split": split, "rows": rows, "tma": tma}
 
 
 def _pending(*cfgs):
@@ -105,8 +101,7 @@ _CONFIGS = [
               _bwd("scalar", 64, 64, 8, 2, dv=128, bkc=64, dv_warps=8),
               _fwd("vector", 16, 128, 8, 2, split=True), _fwd("vector", 16, 128, 8, 2, split=True, tma=True),
               _bwd("vector", 16, 64, 8, 2, dv=128), _bwd("vector", 16, 64, 8, 2, dv=128, dv_warps=8),
-              _bwd("vector", 16, 64, 4, 2, dv=128, bkc=64),
-              _fwd("vector", 64, 64, 8, 2, split=True, sub=16), _fwd("vector", 32, 128, 8, 2, split=True, sub=16)),
+              _bwd("vector", 16, 64, 4, 2, dv=128, bkc=64)),
 ]
 # The chunk size a training step uses when nothing is pinned, by (family, max(K, V) <= 64).
 _TRAIN_BT = {("scalar", True): 64, ("scalar", False): 64, ("vector", True): 32, ("vector", False): 16}
