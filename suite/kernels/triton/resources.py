@@ -163,7 +163,8 @@ def main() -> None:
                     help="also static SASS instruction counts per thread, and per row (per_row)")
     a = ap.parse_args()
     for d in a.d:
-        dh = [dict(c, **{"pass": "dh", "name": f"dh-{c['family']}-bt{c['BT']}", "num_warps": 4})  # as launched
+        # the state-gradient sweep launches with 4 warps whatever the backward config's
+        dh = [dict(c, **{"pass": "dh", "name": f"dh-{c['family']}-bt{c['BT']}", "num_warps": 4})
               for c in autotune_configs("bwd", d=d) if c["BV"] == 64]
         dh += [dict(c, **{"pass": "dv", "name": f"dv-{c['family']}-bt{c['BT']}-bv{c['BVD']}"
                           + (f"-k{c['BKC']}" if "BKC" in c and c["family"] == "scalar" else "")
