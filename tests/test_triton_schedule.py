@@ -124,7 +124,7 @@ def test_tma_forward_equals_pointer_forward(kind, split):
 
 
 def test_tma_ok_refuses_what_the_copy_engine_cannot_address():
-    from suite.kernels.triton.fwd import tma_ok
+    from suite.kernels.triton.common import tma_ok
 
     x = torch.zeros(2, 8, 3, 16)
     assert tma_ok(x)

@@ -1,4 +1,6 @@
-"""Shared Triton device functions of the chunked kernels: loads, gates and intra-chunk scores.
+"""Shared pieces of the chunked kernels: Triton device functions (loads, gates, row factors, the
+gate's pair sums, intra-chunk scores) and the host helpers of their TMA reads (`tma_ok`,
+`descriptor`).
 
 Numerics (reference/kernels-notes.md §2.3): the log-decay is read in fp32, multiplied by log2(e)
 and summed chunk-locally, so every exponent fed to `exp2` is a difference arranged to be <= 0;
@@ -57,6 +59,22 @@ def load_rows(src, i_b, i_h, T, H: tl.constexpr, D: tl.constexpr, r0, c0, BR: tl
         return src.load([i_b, r0, i_h, c0]).reshape(BR, BC)
     else:
         return load_tile(src + seq_offset(i_b, i_h, T, H, D), T, D, H * D, r0, c0, BR, BC)
+
+
+@triton.jit
+def rows_scaled(x, f, KIND: tl.constexpr):
+    """x [BT, C] fp32 times the row factors f [BT]; kind 0 (no decay): x as given."""
+    if KIND == 0:
+        return x
+    return x * f[:, None]
+
+
+@triton.jit
+def store_gate_part(dg, part, DGP, i_b, i_h, t, T, H: tl.constexpr, val):
+    """val [BT] (rows t of sequence (b, h)) into part `part` of dg [parts, B, T, H] fp32, DGP
+    elements per part: one block's share of the scalar gate's gradient, summed on the host."""
+    rows = dg + part.to(tl.int64) * DGP + (i_b.to(tl.int64) * T + t.to(tl.int64)) * H + i_h
+    tl.store(rows, val, mask=t < T)
 
 
 @triton.jit
@@ -205,3 +223,19 @@ def vector_grads(q, k, gr, dP, DT: tl.constexpr, BT: tl.constexpr, BK: tl.conste
         dq += dot_hilo(dPs, k * f, DT, IEEE) * f
         dk += dot_hilo(tl.trans(dPs), q * f, DT, IEEE) * f
     return dq, dk, dP_diag
+
+
+def tma_ok(*xs) -> bool:
+    """Whether the copy engine can address every tensor in xs (e.g. [B, T, H, D]): contiguous,
+    16-byte aligned base and rows. A config asking for TMA runs with pointer loads otherwise (the
+    same arithmetic)."""
+    return all(x.is_contiguous() and x.data_ptr() % 16 == 0 and (x.shape[-1] * x.element_size()) % 16 == 0
+               for x in xs)
+
+
+def descriptor(x, block):
+    """A host-built tensor descriptor of x with block shape `block` (one entry per dim of x); for
+    a [B, T, H, D] tensor read by `load_rows`, block [1, BT, 1, BC] is one chunk's rows of a head."""
+    from triton.tools.tensor_descriptor import TensorDescriptor
+
+    return TensorDescriptor.from_tensor(x, list(block))

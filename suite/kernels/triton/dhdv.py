@@ -26,23 +26,19 @@ import triton
 import triton.language as tl
 
 from suite.kernels.triton.common import (
+    descriptor,
     dot,
     intra_pairs,
     load_gate,
     load_rows,
     load_tile,
+    rows_scaled,
     seq_offset,
+    store_gate_part,
     store_tile,
+    tma_ok,
 )
-from suite.kernels.triton.fwd import chunk_decay, decay_state, intra_scores, rows_descriptor, tma_ok
-
-
-@triton.jit
-def rows_scaled(x, f, KIND: tl.constexpr):
-    """x [BT, C] fp32 times the row factors f [BT] (no decay: x)."""
-    if KIND == 0:
-        return x
-    return x * f[:, None]
+from suite.kernels.triton.fwd import chunk_decay, decay_state, intra_scores
 
 
 @triton.jit(do_not_specialize=["scale", "T", "NT", "DGP"])
@@ -81,8 +77,7 @@ def bwd_dhdv_kernel(q, k, v, g, do, dht, dstates, dh0, dv, dg, scale, T, NT, DGP
         if PAIRS:  # this V-block's dP: [BT, BT], its pairs weighted by the scores
             b_v = load_tile(v + off_v, T, V, H * V, n * BT, c_v, BT, BV)  # [BT, BV]
             dP = dot(b_do.to(DT), tl.trans(b_v.to(DT)), IEEE) * scale
-            dg_rows = dg + i_v.to(tl.int64) * DGP + (i_b.to(tl.int64) * T + t.to(tl.int64)) * H + i_h
-            tl.store(dg_rows, intra_pairs(dP, A, BT), mask=t < T)
+            store_gate_part(dg, i_v, DGP, i_b, i_h, t, T, H, intra_pairs(dP, A, BT))
         dod = rows_scaled(b_do.to(tl.float32), tl.exp2(G), KIND).to(DT)
         dS = decay_state(dS, L, KIND) + dot(tl.trans(b_q.to(DT)), dod, IEEE) * scale
     if HAS_H0:
@@ -93,14 +88,14 @@ def launch_dhdv(q, k, v, g, do, dht, scale, kind_id, *, BT, BV, num_warps, num_s
                 dstates, dh0, dv, dg_parts):
     """bwd_dhdv_kernel over (V-blocks, B*H): fills dstates, dv, dh0 (when given) and, when
     `dg_parts` ([n_v_blocks, B, T, H] fp32) is given, the V-blocks' intra-chunk pair shares.
-    tma: read q, k, do through tensor descriptors where the copy engine can (fwd.tma_ok)."""
+    tma: read q, k, do through tensor descriptors where the copy engine can (common.tma_ok)."""
     B, T, H, K = q.shape
     V = v.shape[-1]
     BV = min(BV, triton.next_power_of_2(V))
     BK = triton.next_power_of_2(K)
     dummy = dv
     tma = tma and tma_ok(q, k, do)
-    src = [rows_descriptor(x, BT, b) for x, b in ((q, BK), (k, BK), (do, BV))] if tma else [q, k, do]
+    src = [descriptor(x, (1, BT, 1, b)) for x, b in ((q, BK), (k, BK), (do, BV))] if tma else [q, k, do]
     bwd_dhdv_kernel[(triton.cdiv(V, BV), B * H)](
         src[0], src[1], v, g if g is not None else dummy, src[2], dht if dht is not None else dummy, dstates,
         dh0 if dh0 is not None else dummy, dv, dg_parts if dg_parts is not None else dummy, scale,

@@ -36,13 +36,16 @@ import triton
 import triton.language as tl
 
 from suite.kernels.triton.common import (
+    descriptor,
     dot,
     load_gate,
     load_rows,
     load_tile,
+    rows_scaled,
     scalar_mask,
     seq_offset,
     store_tile,
+    tma_ok,
     vector_scores,
 )
 
@@ -98,18 +101,14 @@ def rows_output(q, S, G, KIND: tl.constexpr, DT: tl.constexpr, IEEE: tl.constexp
     """(q ⊙ 2^G) S [BT, BV] fp32 for the scalar kinds (0-2), whose decay scales whole rows: applied
     to the product in fp32, so q enters the dot as loaded (no register round trip, one rounding
     less)."""
-    if KIND == 0:
-        return dot(q.to(DT), S.to(DT), IEEE)
-    return dot(q.to(DT), S.to(DT), IEEE) * tl.exp2(G)[:, None]
+    return rows_scaled(dot(q.to(DT), S.to(DT), IEEE), tl.exp2(G), KIND)
 
 
 @triton.jit
 def rows_state_input(k, v, R, KIND: tl.constexpr, DT: tl.constexpr, IEEE: tl.constexpr):
     """(k ⊙ 2^R)^T v [BK, BV] fp32 for the scalar kinds, R = Λ - G: the decay on the rows of v
     [BT, BV] rather than of k [BT, BK], so k^T enters the dot as loaded."""
-    if KIND == 0:
-        return dot(tl.trans(k.to(DT)), v.to(DT), IEEE)
-    return dot(tl.trans(k.to(DT)), (v.to(tl.float32) * tl.exp2(R)[:, None]).to(DT), IEEE)
+    return dot(tl.trans(k.to(DT)), rows_scaled(v.to(tl.float32), tl.exp2(R), KIND).to(DT), IEEE)
 
 
 @triton.jit
@@ -273,7 +272,7 @@ def launch_fwd(q, k, v, g, h0, scale, kind_id, *, save, store_ht, cfg, out):
     ieee = q.dtype == _fp32()
     tma = bool(cfg.get("tma")) and tma_ok(q, k, v)
     # q, k, v as descriptors of one chunk's rows (fwd_kernel doc)
-    src = [rows_descriptor(x, BT, b) for x, b in ((q, BK), (k, BK), (v, BV))] if tma else [q, k, v]
+    src = [descriptor(x, (1, BT, 1, b)) for x, b in ((q, BK), (k, BK), (v, BV))] if tma else [q, k, v]
     fwd_kernel[grid](
         *src, g if g is not None else dummy, h0 if h0 is not None else dummy,
         out["o"], out["ht"] if store_ht else dummy, out["states"] if save else dummy,
@@ -317,30 +316,12 @@ def output_pass(q, k, v, g, scale, kind_id, *, cfg, states, o):
     ieee = q.dtype == _fp32()
     BK = triton.next_power_of_2(K)
     tma = bool(cfg.get("tma")) and tma_ok(states)
-    if tma:  # fwd_output_kernel doc
-        from triton.tools.tensor_descriptor import TensorDescriptor
-
-        src = TensorDescriptor.from_tensor(states.view(-1, K, V), [1, BK, BV])
+    src = descriptor(states.view(-1, K, V), (1, BK, BV)) if tma else states  # fwd_output_kernel doc
     fwd_output_kernel[(states.shape[2], triton.cdiv(V, BV), B * H)](
-        q, k, v, g if g is not None else o, src if tma else states, o, scale, T, states.shape[2],
+        q, k, v, g if g is not None else o, src, o, scale, T, states.shape[2],
         H=H, K=K, V=V, BT=BT, BK=BK, BV=BV, KIND=kind_id, LEVELS=BT.bit_length() - 1, IEEE=ieee,
         TMA=tma, num_warps=cfg["num_warps"], num_stages=1 if ieee else cfg["num_stages"],
     )
-
-
-def tma_ok(*xs) -> bool:
-    """Whether the copy engine can address every tensor in xs (e.g. [B, T, H, D]): contiguous,
-    16-byte aligned base and rows. A config asking for TMA runs with pointer loads otherwise (the same
-    arithmetic)."""
-    return all(x.is_contiguous() and x.data_ptr() % 16 == 0 and (x.shape[-1] * x.element_size()) % 16 == 0
-               for x in xs)
-
-
-def rows_descriptor(x, BT: int, BC: int):
-    """A tensor descriptor of x [B, T, H, D] whose block is one chunk's rows of one head: [1, BT, 1, BC]."""
-    from triton.tools.tensor_descriptor import TensorDescriptor
-
-    return TensorDescriptor.from_tensor(x, [1, BT, 1, BC])
 
 
 def _fp32():
