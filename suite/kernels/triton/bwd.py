@@ -48,12 +48,12 @@ import triton.language as tl
 from suite.kernels.triton.common import (
     dot,
     excl_cumsum,
+    gate_part_rows,
     intra_pairs,
     load_gate,
     load_tile,
     scalar_mask,
     seq_offset,
-    store_gate_part,
     store_tile,
     vector_grads,
 )
@@ -209,7 +209,7 @@ def bwd_chunk_kernel(q, k, v, g, states, dstates, do, dq, dk, dv, dg, scale, T, 
         if HAS_DG:
             b_dg = gate_grad_rows(b_q, b_k, dq_x, dk_x, dq_x, dk_x, dP, Ab, cross * tl.exp2(L), BT, KIND,
                                   PAIRS)
-            store_gate_part(dg, i_k, DGP, i_b, i_h, t, T, H, b_dg)
+            tl.store(gate_part_rows(dg, i_k, DGP, i_b, i_h, t, T, H), b_dg, mask=mt)
         b_dq = dot(dPD, b_k.to(DT), IEEE) + dq_x
         b_dk = dot(tl.trans(dPD), b_q.to(DT), IEEE) + dk_x
     store_tile(dq + off_k, b_dq, T, K, H * K, n * BT, c_k, BT, BK)
@@ -242,7 +242,8 @@ def bwd_dv_kernel(q, k, v, g, dstates, do, dv, dg, scale, T, NT, DGP,
     if PAIRS:  # dP of this V-block: [BT, BT], its pairs weighted by the scores
         b_v = load_tile(v + off_v, T, V, H * V, n * BT, c_v, BT, BV)  # [BT, BV]
         dP = dot(b_do.to(DT), tl.trans(b_v.to(DT)), IEEE) * scale
-        store_gate_part(dg, i_v, DGP, i_b, i_h, n * BT + tl.arange(0, BT), T, H, intra_pairs(dP, A, BT))
+        t = n * BT + tl.arange(0, BT)
+        tl.store(gate_part_rows(dg, i_v, DGP, i_b, i_h, t, T, H), intra_pairs(dP, A, BT), mask=t < T)
 
 
 def launch_bwd(saved, do, dht, scale, kind_id, *, cfg, out):

@@ -28,13 +28,13 @@ import triton.language as tl
 from suite.kernels.triton.common import (
     descriptor,
     dot,
+    gate_part_rows,
     intra_pairs,
     load_gate,
     load_rows,
     load_tile,
     rows_scaled,
     seq_offset,
-    store_gate_part,
     store_tile,
     tma_ok,
 )
@@ -77,7 +77,7 @@ def bwd_dhdv_kernel(q, k, v, g, do, dht, dstates, dh0, dv, dg, scale, T, NT, DGP
         if PAIRS:  # this V-block's dP: [BT, BT], its pairs weighted by the scores
             b_v = load_tile(v + off_v, T, V, H * V, n * BT, c_v, BT, BV)  # [BT, BV]
             dP = dot(b_do.to(DT), tl.trans(b_v.to(DT)), IEEE) * scale
-            store_gate_part(dg, i_v, DGP, i_b, i_h, t, T, H, intra_pairs(dP, A, BT))
+            tl.store(gate_part_rows(dg, i_v, DGP, i_b, i_h, t, T, H), intra_pairs(dP, A, BT), mask=t < T)
         dod = rows_scaled(b_do.to(tl.float32), tl.exp2(G), KIND).to(DT)
         dS = decay_state(dS, L, KIND) + dot(tl.trans(b_q.to(DT)), dod, IEEE) * scale
     if HAS_H0:
