@@ -58,6 +58,7 @@
 #           all of V, its dv pass on 8 warps, dv in the state-gradient sweep (dhdv.py):
 #           conformance in parallel processes
 #   v12v    the same for the vector family's pending configs (8 warps; states through TMA)
+#   v12av   v12a and v12v in one call (T in 63 and 1024 for bf16), for a session short of device time
 #   v12b    per-config times (gpu_tune) with the pending configs, Nsight Compute on the anchor's launches
 #   v12c    bench: the anchor's rows (ours, every decayed kind), the 160M scalar rows beside fla
 #   v12d    pytest-benchmark compare against kernels_v11, saved as kernels_v12
@@ -111,6 +112,34 @@ compare() {  # compare NAME: pytest-benchmark rows against the newest stored run
     > "$OUT/pytest_compare_$1.log" 2>&1
   echo "== compare rc=$?"; grep -v "^ \|^Trace\|^  File" "$OUT/pytest_compare_$1.log" | tail -n 26
   (cd baselines/bench/h200 && tar czf "$OUT/baseline_$1.tgz" .)
+}
+v12_scalar() {  # v12_scalar BF16-K: the scalar family's pending configs pinned, one background run each
+  local SC="not vector and test_conformance" c
+  for c in fwd-scalar-bt64-bv64-w4-s2-rows fwd-scalar-bt64-bv64-w4-s2-rows-tma fwd-scalar-bt64-bv64-w8-s2-rows \
+      fwd-scalar-bt32-bv128-w8-s2-rows bwd-scalar-bt64-bv128-w4-s2-dv128-k64 \
+      bwd-scalar-bt64-bv64-w4-s2-dv128-k64-dvw8 bwd-scalar-bt64-bv64-w4-s2-dv64-k64-dhdv \
+      bwd-scalar-bt64-bv64-w4-s2-dv64-k64-dvw8-dhdv bwd-scalar-bt64-bv64-w4-s2-dv64-k64-dhdv-tma \
+      bwd-scalar-bt64-bv64-w8-s2-dv128-k64-dvw8; do
+    SUITE_TRITON_CONFIG=$c conf "v12_${c}_bf16" 300 --backend triton -k "bfloat16 and $1 and $SC" &
+  done
+  for c in fwd-scalar-bt64-bv64-w4-s2-rows fwd-scalar-bt64-bv64-w4-s2-rows-tma \
+      bwd-scalar-bt64-bv64-w4-s2-dv64-k64-dhdv bwd-scalar-bt64-bv128-w4-s2-dv128-k64; do
+    SUITE_TRITON_CONFIG=$c conf "v12_${c}_fp32" 300 --backend triton -k "float32 and (-63- or -500-) and $SC" &
+  done
+}
+v12_vector() {  # v12_vector BF16-K: the same for the vector family's pending configs
+  local VC="vector and test_conformance" c
+  for c in fwd-vector-split-bt16-bv128-w4-s2-tma fwd-vector-split-bt16-bv128-w8-s2 \
+      fwd-vector-split-bt16-bv128-w8-s2-tma bwd-vector-bt16-bv64-w8-s2-dv128 bwd-vector-bt16-bv64-w8-s2-dv128-dvw8 \
+      bwd-vector-bt16-bv64-w4-s2-dv128-k64; do
+    SUITE_TRITON_CONFIG=$c conf "v12_${c}_bf16" 300 --backend triton -k "bfloat16 and $1 and $VC" &
+    SUITE_TRITON_CONFIG=$c conf "v12_${c}_fp32" 300 --backend triton -k "float32 and (-63- or -500-) and $VC" &
+  done
+}
+v12_wait() {  # v12_wait TAG: wait for the runs above, then one tarball of their logs and reports
+  wait; pkill -f ptxas || true
+  scrub
+  (cd "$OUT" && tar czf "$1.tgz" ./*.log ./*.json && rm -f ./*.log ./*.json)
 }
 case "${1:-main}" in
   v3a)  # fla's first calls autotune for minutes on a fresh machine: one call for the fla rows
@@ -311,34 +340,13 @@ case "${1:-main}" in
     (cd "$OUT" && tar czf v11b.tgz ./*.log ./*.json && rm -f ./*.log ./*.json)
     ;;
   v12a)  # the v12 configs pinned (autotune off; they are `pending`), in parallel processes
-    SC="not vector and test_conformance"
-    for c in fwd-scalar-bt64-bv64-w4-s2-rows fwd-scalar-bt64-bv64-w4-s2-rows-tma fwd-scalar-bt64-bv64-w8-s2-rows \
-        fwd-scalar-bt32-bv128-w8-s2-rows bwd-scalar-bt64-bv128-w4-s2-dv128-k64 \
-        bwd-scalar-bt64-bv64-w4-s2-dv128-k64-dvw8 bwd-scalar-bt64-bv64-w4-s2-dv64-k64-dhdv \
-        bwd-scalar-bt64-bv64-w4-s2-dv64-k64-dvw8-dhdv bwd-scalar-bt64-bv64-w4-s2-dv64-k64-dhdv-tma \
-        bwd-scalar-bt64-bv64-w8-s2-dv128-k64-dvw8; do
-      SUITE_TRITON_CONFIG=$c conf "v12_${c}_bf16" 270 --backend triton -k "bfloat16 and (-64- or -128-) and $SC" &
-    done
-    for c in fwd-scalar-bt64-bv64-w4-s2-rows fwd-scalar-bt64-bv64-w4-s2-rows-tma \
-        bwd-scalar-bt64-bv64-w4-s2-dv64-k64-dhdv bwd-scalar-bt64-bv128-w4-s2-dv128-k64; do
-      SUITE_TRITON_CONFIG=$c conf "v12_${c}_fp32" 270 --backend triton -k "float32 and (-63- or -500-) and $SC" &
-    done
-    wait; pkill -f ptxas || true
-    scrub
-    (cd "$OUT" && tar czf v12a.tgz ./*.log ./*.json && rm -f ./*.log ./*.json)
+    v12_scalar "(-64- or -128-)"; v12_wait v12a
     ;;
   v12v)  # v12a for the vector family's pending configs (8 warps, the output pass's states through TMA)
-    for c in fwd-vector-split-bt16-bv128-w4-s2-tma fwd-vector-split-bt16-bv128-w8-s2 \
-        fwd-vector-split-bt16-bv128-w8-s2-tma bwd-vector-bt16-bv64-w8-s2-dv128 bwd-vector-bt16-bv64-w8-s2-dv128-dvw8 \
-        bwd-vector-bt16-bv64-w4-s2-dv128-k64; do
-      SUITE_TRITON_CONFIG=$c conf "v12_${c}_bf16" 270 --backend triton \
-        -k "vector and bfloat16 and (-63- or -1024- or -4096-) and test_conformance" &
-      SUITE_TRITON_CONFIG=$c conf "v12_${c}_fp32" 270 --backend triton \
-        -k "vector and float32 and (-63- or -500-) and test_conformance" &
-    done
-    wait; pkill -f ptxas || true
-    scrub
-    (cd "$OUT" && tar czf v12v.tgz ./*.log ./*.json && rm -f ./*.log ./*.json)
+    v12_vector "(-63- or -1024- or -4096-)"; v12_wait v12v
+    ;;
+  v12av)  # v12a + v12v at once, bf16 at T = 63 and 1024 only (22 processes on 16 cores, one tarball)
+    v12_scalar "(-63- or -1024-)"; v12_vector "(-63- or -1024-)"; v12_wait v12av
     ;;
   v12b)  # per-config times with the pending configs among the candidates, then Nsight Compute
     export SUITE_TRITON_PENDING=1
