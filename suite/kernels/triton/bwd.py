@@ -59,6 +59,7 @@ from suite.kernels.triton.common import (
 )
 from suite.kernels.triton.dhdv import launch_dhdv
 from suite.kernels.triton.fwd import (
+    anchored,
     carry_state,
     decayed_qk,
     intra_scores,
@@ -130,7 +131,7 @@ def bwd_chunk_kernel(q, k, v, g, states, dstates, do, dq, dk, dv, dg, scale, T, 
                      H: tl.constexpr, K: tl.constexpr, V: tl.constexpr,
                      BT: tl.constexpr, BK: tl.constexpr, BV: tl.constexpr, KIND: tl.constexpr,
                      LEVELS: tl.constexpr, HAS_DG: tl.constexpr, HAS_DV: tl.constexpr,
-                     PAIRS: tl.constexpr, IEEE: tl.constexpr):
+                     PAIRS: tl.constexpr, IEEE: tl.constexpr, ANCHOR: tl.constexpr = False):
     """dq, dk (K-block i_k of BK channels), the gate's row gradient and, with HAS_DV (then
     BK = K), dv of chunk n; module doc, step 2. Scalar kinds over several K-blocks (PAIRS off)
     write their share of dg as part i_k, DGP elements after part i_k - 1."""
@@ -152,7 +153,7 @@ def bwd_chunk_kernel(q, k, v, g, states, dstates, do, dq, dk, dv, dg, scale, T, 
     st = (i_bh.to(tl.int64) * NT + n) * K * V     # this chunk's [K, V] state and its gradient
     b_q, b_k, gr, G, L, R = load_chunk(q, k, g, i_b, i_h, n, T, H, K, BT, BK, KIND, c_k)  # [BT, BK]
     if HAS_DV or PAIRS:  # the scores: for dv, and for a scalar gate's pairs
-        A = intra_scores(b_q, b_k, gr, G, DT, BT, BK, KIND, LEVELS, IEEE)  # [BT, BT] fp32
+        A = intra_scores(b_q, b_k, gr, G, DT, BT, BK, KIND, LEVELS, IEEE, ANCHOR)  # [BT, BT] fp32
         if KIND == 1:  # static: dg sums every row's pair terms; keep them in fp32
             Ab = A
         else:  # bf16 is enough for the pair terms of one row's dg
@@ -191,7 +192,7 @@ def bwd_chunk_kernel(q, k, v, g, states, dstates, do, dq, dk, dv, dg, scale, T, 
         b_dq = dot(dPD, b_k.to(DT), IEEE) + dq_x * scale
         b_dk = dot(tl.trans(dPD), b_q.to(DT), IEEE) + dk_x
     elif KIND == 3:
-        dq_in, dk_in, diag = vector_grads(b_q, b_k, gr, dP, DT, BT, BK, LEVELS, IEEE)
+        dq_in, dk_in, diag = vector_grads(b_q, b_k, gr, dP, DT, BT, BK, LEVELS, IEEE, ANCHOR)
         fq, fk = inter_factors(G, R, KIND)
         dq_x = dq_x * (fq * scale)
         dk_x = dk_x * fk
@@ -220,7 +221,8 @@ def bwd_chunk_kernel(q, k, v, g, states, dstates, do, dq, dk, dv, dg, scale, T, 
 def bwd_dv_kernel(q, k, v, g, dstates, do, dv, dg, scale, T, NT, DGP,
                   H: tl.constexpr, K: tl.constexpr, V: tl.constexpr,
                   BT: tl.constexpr, BK: tl.constexpr, BV: tl.constexpr, KIND: tl.constexpr,
-                  LEVELS: tl.constexpr, PAIRS: tl.constexpr, IEEE: tl.constexpr):
+                  LEVELS: tl.constexpr, PAIRS: tl.constexpr, IEEE: tl.constexpr,
+                  ANCHOR: tl.constexpr = False):
     """dv [BT, BV] of chunk n, V-block i_v: scale * A^T do + (k ⊙ 2^{Λ-G}) dS_n (module doc, 3);
     with PAIRS (scalar kinds, chunk pass split over K) also this V-block's share of the gate's
     intra-chunk pair sum, as dg part i_v (DGP elements per part)."""
@@ -235,7 +237,7 @@ def bwd_dv_kernel(q, k, v, g, dstates, do, dv, dg, scale, T, NT, DGP,
     b_q, b_k, gr, G, L, R = load_chunk(q, k, g, i_b, i_h, n, T, H, K, BT, BK, KIND, 0)  # [BT, BK]
     b_do = load_tile(do + off_v, T, V, H * V, n * BT, c_v, BT, BV)   # [BT, BV]
     dS = load_tile(dstates + (i_bh.to(tl.int64) * NT + n) * K * V, K, V, V, 0, c_v, BK, BV)
-    A = intra_scores(b_q, b_k, gr, G, DT, BT, BK, KIND, LEVELS, IEEE)  # [BT, BT] fp32
+    A = intra_scores(b_q, b_k, gr, G, DT, BT, BK, KIND, LEVELS, IEEE, ANCHOR)  # [BT, BT] fp32
     _, kd = decayed_qk(b_q, b_k, G, R, KIND)
     b_dv = dot(tl.trans((A * scale).to(DT)), b_do.to(DT), IEEE) + dot(kd.to(DT), dS.to(DT), IEEE)
     store_tile(dv + off_v, b_dv, T, V, H * V, n * BT, c_v, BT, BV)
@@ -293,14 +295,14 @@ def launch_bwd(saved, do, dht, scale, kind_id, *, cfg, out):
         dg if has_dg else dummy, scale, T, NT, B * T * H,
         H=H, K=K, V=V, BT=BT, BK=bkc, BV=min(cfg["BV"], BVF), KIND=kind_id,
         LEVELS=BT.bit_length() - 1, HAS_DG=has_dg, HAS_DV=not split,
-        PAIRS=has_dg and kind_id != 3 and not parted, IEEE=ieee,
+        PAIRS=has_dg and kind_id != 3 and not parted, IEEE=ieee, ANCHOR=anchored(cfg, q),
         num_warps=cfg["num_warps"], num_stages=stages,
     )
     if split and not dhdv:
         bwd_dv_kernel[(triton.cdiv(V, bvd), NT, B * H)](
             q, k, v, g, out["dstates"], do, out["dv"], dg[nkb:] if parted else dummy, scale, T, NT,
             B * T * H, H=H, K=K, V=V, BT=BT, BK=BK, BV=bvd, KIND=kind_id,
-            LEVELS=BT.bit_length() - 1, PAIRS=parted, IEEE=ieee,
+            LEVELS=BT.bit_length() - 1, PAIRS=parted, IEEE=ieee, ANCHOR=anchored(cfg, q),
             num_warps=cfg.get("dv_warps", 4), num_stages=stages,
         )
     if parted:

@@ -14,6 +14,14 @@ r = last row of the first half, so A_ij = (q_i e^{G_i - G_r}) . (k_j e^{G_r - G_
 exponents <= 0: one tensor-core product per level (log2(BT) levels), the diagonal i == j has
 exponent 0. Exact for any gate <= 0, bounded for any gate strength.
 
+One anchor per chunk (configs with `anchor`, bf16 and fp32 inputs): with a = Λ/2 per channel,
+A_ij = (q_i 2^{G_i - a}) . (k_j 2^{a - G_j}) for every pair at once, one product instead of
+log2(BT). Every exponent then lies in [Λ/2, -Λ/2], so where the chunk's decay is at most
+ANCHOR_SPAN in every channel (|Λ_c| <= 64, log2) the factors stay within 2^±32 and the operands
+keep their relative precision (bf16 and fp32 share an 8-bit exponent; fp16's 5 bits do not,
+so fp16 always takes the hierarchy). A chunk whose decay is stronger takes the hierarchy, decided
+per program from its gate (`anchor_fits`): the result is exact for every gate either way.
+
 Run: imported by fwd.py / bwd.py; tests through `pytest -m kernels --backend triton`.
 """
 
@@ -23,6 +31,7 @@ import triton
 import triton.language as tl
 
 LOG2E = 1.4426950408889634
+ANCHOR_SPAN = tl.constexpr(64.0)  # largest chunk decay |Λ_c| (log2) scored from one anchor
 
 
 @triton.jit
@@ -182,15 +191,55 @@ def level_mask(LVL: tl.constexpr, BT: tl.constexpr):
 
 
 @triton.jit
-def vector_scores(q, k, gr, DT: tl.constexpr, BT: tl.constexpr, BK: tl.constexpr,
-                  LEVELS: tl.constexpr, IEEE: tl.constexpr):
-    """A [BT, BT] fp32: A_ij = sum_c q_ic k_jc 2^{G_ic - G_jc} for i >= j, 0 above the diagonal."""
+def hierarchy_scores(q, k, gr, DT: tl.constexpr, BT: tl.constexpr, BK: tl.constexpr,
+                     LEVELS: tl.constexpr, IEEE: tl.constexpr):
+    """vector_scores by the binary hierarchy (module doc): exact and bounded for any gate."""
     r = tl.arange(0, BT)
     A = tl.where(r[:, None] == r[None, :], tl.sum(q.to(tl.float32) * k.to(tl.float32), 1)[:, None], 0.0)
     for lvl in tl.static_range(LEVELS):
         f = level_factor(gr, lvl, BT, BK)
         part = dot((q * f).to(DT), tl.trans((k * f).to(DT)), IEEE)
         A += tl.where(level_mask(lvl, BT), part, 0.0)
+    return A
+
+
+@triton.jit
+def anchor_fits(gr):
+    """Whether the chunk's decay (gr [BT, BK], log2) is at most ANCHOR_SPAN in every channel:
+    then its pairs may be scored from one anchor (module doc). A scalar, decided per program."""
+    return tl.min(tl.sum(gr, axis=0), axis=0) >= -ANCHOR_SPAN
+
+
+@triton.jit
+def anchor_factors(gr):
+    """(2^{G - a}, 2^{a - G}) [BT, BK] for the chunk's queries and keys, a = Λ/2 per channel
+    (G inclusive cumsum, Λ its last row): within 2^±(|Λ|/2) on every row."""
+    G = tl.cumsum(gr, axis=0)
+    a = 0.5 * tl.sum(gr, axis=0)
+    return tl.exp2(G - a[None, :]), tl.exp2(a[None, :] - G)
+
+
+@triton.jit
+def anchored_scores(q, k, gr, DT: tl.constexpr, BT: tl.constexpr, IEEE: tl.constexpr):
+    """vector_scores from one anchor (needs anchor_fits): one [BT, BK] x [BK, BT] product."""
+    r = tl.arange(0, BT)
+    fq, fk = anchor_factors(gr)
+    A = dot((q * fq).to(DT), tl.trans((k * fk).to(DT)), IEEE)
+    return tl.where(r[:, None] >= r[None, :], A, 0.0)  # above the diagonal: 2^{G_i - G_j} > 1, dropped
+
+
+@triton.jit
+def vector_scores(q, k, gr, DT: tl.constexpr, BT: tl.constexpr, BK: tl.constexpr,
+                  LEVELS: tl.constexpr, IEEE: tl.constexpr, ANCHOR: tl.constexpr = False):
+    """A [BT, BT] fp32: A_ij = sum_c q_ic k_jc 2^{G_ic - G_jc} for i >= j, 0 above the diagonal.
+    ANCHOR: from one anchor where the chunk's decay allows (anchor_fits), else the hierarchy."""
+    if ANCHOR:
+        if anchor_fits(gr):
+            A = anchored_scores(q, k, gr, DT, BT, IEEE)
+        else:
+            A = hierarchy_scores(q, k, gr, DT, BT, BK, LEVELS, IEEE)
+    else:
+        A = hierarchy_scores(q, k, gr, DT, BT, BK, LEVELS, IEEE)
     return A
 
 
@@ -205,13 +254,9 @@ def dot_hilo(a, b, DT: tl.constexpr, IEEE: tl.constexpr):
 
 
 @triton.jit
-def vector_grads(q, k, gr, dP, DT: tl.constexpr, BT: tl.constexpr, BK: tl.constexpr,
-                 LEVELS: tl.constexpr, IEEE: tl.constexpr):
-    """Intra-chunk dq, dk [BT, BK] fp32 from dP = dL/dA (lower triangle incl. diagonal), without
-    the diagonal pairs (i == j), and dP's diagonal [BT]: the full gradients are dq + diag * k and
-    dk + diag * q. The diagonal pairs carry no decay, so the gate gradient leaves them out."""
-    r = tl.arange(0, BT)
-    dP_diag = tl.sum(tl.where(r[:, None] == r[None, :], dP, 0.0), 1)  # [BT]
+def hierarchy_grads(q, k, gr, dP, DT: tl.constexpr, BT: tl.constexpr, BK: tl.constexpr,
+                    LEVELS: tl.constexpr, IEEE: tl.constexpr):
+    """vector_grads' dq, dk [BT, BK] by the hierarchy's levels."""
     dq = tl.zeros([BT, BK], tl.float32)
     dk = tl.zeros([BT, BK], tl.float32)
     for lvl in tl.static_range(LEVELS):
@@ -223,6 +268,35 @@ def vector_grads(q, k, gr, dP, DT: tl.constexpr, BT: tl.constexpr, BK: tl.conste
         # (interpreter, fp16, T=200, D=64: vector dg rel-RMS 1.8e-3 -> 6.2e-4).
         dq += dot_hilo(dPs, k * f, DT, IEEE) * f
         dk += dot_hilo(tl.trans(dPs), q * f, DT, IEEE) * f
+    return dq, dk
+
+
+@triton.jit
+def anchored_grads(q, k, gr, dP, DT: tl.constexpr, BT: tl.constexpr, IEEE: tl.constexpr):
+    """vector_grads' dq, dk from one anchor (needs anchor_fits): dq = (dP' (k fk)) fq,
+    dk = (dP'^T (q fq)) fk, dP' = dP below the diagonal; decayed operands as hi + lo parts."""
+    r = tl.arange(0, BT)
+    fq, fk = anchor_factors(gr)
+    dPs = tl.where(r[:, None] > r[None, :], dP, 0.0).to(DT)
+    return dot_hilo(dPs, k * fk, DT, IEEE) * fq, dot_hilo(tl.trans(dPs), q * fq, DT, IEEE) * fk
+
+
+@triton.jit
+def vector_grads(q, k, gr, dP, DT: tl.constexpr, BT: tl.constexpr, BK: tl.constexpr,
+                 LEVELS: tl.constexpr, IEEE: tl.constexpr, ANCHOR: tl.constexpr = False):
+    """Intra-chunk dq, dk [BT, BK] fp32 from dP = dL/dA (lower triangle incl. diagonal), without
+    the diagonal pairs (i == j), and dP's diagonal [BT]: the full gradients are dq + diag * k and
+    dk + diag * q. The diagonal pairs carry no decay, so the gate gradient leaves them out.
+    ANCHOR: as in vector_scores."""
+    r = tl.arange(0, BT)
+    dP_diag = tl.sum(tl.where(r[:, None] == r[None, :], dP, 0.0), 1)  # [BT]
+    if ANCHOR:
+        if anchor_fits(gr):
+            dq, dk = anchored_grads(q, k, gr, dP, DT, BT, IEEE)
+        else:
+            dq, dk = hierarchy_grads(q, k, gr, dP, DT, BT, BK, LEVELS, IEEE)
+    else:
+        dq, dk = hierarchy_grads(q, k, gr, dP, DT, BT, BK, LEVELS, IEEE)
     return dq, dk, dP_diag
 
 

@@ -72,10 +72,11 @@ def decayed_qk(q, k, G, R, KIND: tl.constexpr):
 
 @triton.jit
 def intra_scores(q, k, gr, G, DT: tl.constexpr, BT: tl.constexpr, BK: tl.constexpr,
-                 KIND: tl.constexpr, LEVELS: tl.constexpr, IEEE: tl.constexpr):
-    """Decayed causal scores A [BT, BT] fp32 (0 above the diagonal)."""
+                 KIND: tl.constexpr, LEVELS: tl.constexpr, IEEE: tl.constexpr,
+                 ANCHOR: tl.constexpr = False):
+    """Decayed causal scores A [BT, BT] fp32 (0 above the diagonal); ANCHOR: vector_scores'."""
     if KIND == 3:
-        return vector_scores(q, k, gr, DT, BT, BK, LEVELS, IEEE)
+        return vector_scores(q, k, gr, DT, BT, BK, LEVELS, IEEE, ANCHOR)
     else:
         A = dot(q.to(DT), tl.trans(k.to(DT)), IEEE)
         return A * scalar_mask(G, gr, BT, KIND)
@@ -151,11 +152,11 @@ def fwd_kernel(q, k, v, g, h0, o, ht, states, scale, T, NT,
                BT: tl.constexpr, BK: tl.constexpr, BV: tl.constexpr, KIND: tl.constexpr,
                LEVELS: tl.constexpr, HAS_H0: tl.constexpr, STORE_HT: tl.constexpr,
                SAVE: tl.constexpr, IEEE: tl.constexpr, ROWS: tl.constexpr = False,
-               TMA: tl.constexpr = False):
-    """The sweep; ROWS: see rows_output. With TMA, q, k and v are tensor descriptors over
-    [B, T, H, D] (blocks [1, BT, 1, BK] and [1, BT, 1, BV]; `launch_fwd`): the copy engine
-    fetches each chunk into shared memory, so the loop's pipelining (num_stages) prefetches the
-    next chunk without holding it in registers."""
+               TMA: tl.constexpr = False, ANCHOR: tl.constexpr = False):
+    """The sweep; ROWS: see rows_output; ANCHOR: common.vector_scores'. With TMA, q, k and v are
+    tensor descriptors over [B, T, H, D] (blocks [1, BT, 1, BK] and [1, BT, 1, BV]; `launch_fwd`):
+    the copy engine fetches each chunk into shared memory, so the loop's pipelining (num_stages)
+    prefetches the next chunk without holding it in registers."""
     i_v = tl.program_id(0)
     i_bh = tl.program_id(1)
     i_b = i_bh // H
@@ -181,7 +182,7 @@ def fwd_kernel(q, k, v, g, h0, o, ht, states, scale, T, NT,
             st_b = (i_bh.to(tl.int64) * NT + n) * K * V
             store_tile(states + st_b, S, K, V, V, 0, c_v, BK, BV)
         # 2. intra-chunk scores
-        A = intra_scores(b_q, b_k, gr, G, DT, BT, BK, KIND, LEVELS, IEEE)
+        A = intra_scores(b_q, b_k, gr, G, DT, BT, BK, KIND, LEVELS, IEEE, ANCHOR)
         # 3. output, 4. state update
         if ROWS and KIND != 3:
             b_o = rows_output(b_q, S, G, KIND, DT, IEEE) + dot(A.to(DT), b_v.to(DT), IEEE)
@@ -227,11 +228,12 @@ def fwd_state_kernel(k, v, g, h0, ht, states, T, NT,
 def fwd_output_kernel(q, k, v, g, states, o, scale, T, NT,
                       H: tl.constexpr, K: tl.constexpr, V: tl.constexpr,
                       BT: tl.constexpr, BK: tl.constexpr, BV: tl.constexpr, KIND: tl.constexpr,
-                      LEVELS: tl.constexpr, IEEE: tl.constexpr, TMA: tl.constexpr = False):
+                      LEVELS: tl.constexpr, IEEE: tl.constexpr, TMA: tl.constexpr = False,
+                      ANCHOR: tl.constexpr = False):
     """Split schedule, pass 2: one program per (chunk, V-block, b*h); steps 1 to 3 of the module
     doc with S_{n-1} [BK, BV] read from `states` ([B, H, NT, K, V]; with TMA a tensor descriptor
     of its [B*H*NT, K, V] view, block [1, BK, BV]: the state, a dot operand only, goes from
-    memory to shared memory without a register round trip)."""
+    memory to shared memory without a register round trip). ANCHOR: common.vector_scores'."""
     n = tl.program_id(0)
     c_v = tl.program_id(1) * BV
     i_bh = tl.program_id(2)
@@ -246,7 +248,7 @@ def fwd_output_kernel(q, k, v, g, states, o, scale, T, NT,
         S = load_tile(states + (i_bh.to(tl.int64) * NT + n) * K * V, K, V, V, 0, c_v, BK, BV)
     b_q, b_k, gr, G, L, R = load_chunk(q, k, g, i_b, i_h, n, T, H, K, BT, BK, KIND, 0)  # [BT, BK]
     b_v = load_tile(v + off_v, T, V, H * V, n * BT, c_v, BT, BV)  # [BT, BV]
-    A = intra_scores(b_q, b_k, gr, G, DT, BT, BK, KIND, LEVELS, IEEE)  # [BT, BT]
+    A = intra_scores(b_q, b_k, gr, G, DT, BT, BK, KIND, LEVELS, IEEE, ANCHOR)  # [BT, BT]
     qd, _ = decayed_qk(b_q, b_k, G, R, KIND)
     b_o = dot(qd.to(DT), S.to(DT), IEEE) + dot(A.to(DT), b_v.to(DT), IEEE)
     store_tile(o + off_v, b_o * scale, T, V, H * V, n * BT, c_v, BT, BV)
@@ -278,7 +280,8 @@ def launch_fwd(q, k, v, g, h0, scale, kind_id, *, save, store_ht, cfg, out):
         out["o"], out["ht"] if store_ht else dummy, out["states"] if save else dummy,
         scale, T, NT, H=H, K=K, V=V, BT=BT, BK=BK, BV=BV, KIND=kind_id,
         LEVELS=BT.bit_length() - 1, HAS_H0=h0 is not None, STORE_HT=store_ht, SAVE=save,
-        IEEE=ieee, ROWS=bool(cfg.get("rows")), TMA=tma, num_warps=cfg["num_warps"],
+        IEEE=ieee, ROWS=bool(cfg.get("rows")), TMA=tma, ANCHOR=anchored(cfg, q),
+        num_warps=cfg["num_warps"],
         num_stages=1 if ieee else cfg["num_stages"],  # fp32 tiles: less shared memory
     )
 
@@ -320,8 +323,17 @@ def output_pass(q, k, v, g, scale, kind_id, *, cfg, states, o):
     fwd_output_kernel[(states.shape[2], triton.cdiv(V, BV), B * H)](
         q, k, v, g if g is not None else o, src, o, scale, T, states.shape[2],
         H=H, K=K, V=V, BT=BT, BK=BK, BV=BV, KIND=kind_id, LEVELS=BT.bit_length() - 1, IEEE=ieee,
-        TMA=tma, num_warps=cfg["num_warps"], num_stages=1 if ieee else cfg["num_stages"],
+        TMA=tma, ANCHOR=anchored(cfg, q), num_warps=cfg["num_warps"],
+        num_stages=1 if ieee else cfg["num_stages"],
     )
+
+
+def anchored(cfg, q) -> bool:
+    """Whether cfg's vector scores may take one anchor per chunk (common.vector_scores): asked for
+    by the config, and q's dtype has bf16/fp32's exponent range (fp16: the hierarchy only)."""
+    import torch
+
+    return bool(cfg.get("anchor")) and q.dtype != torch.float16
 
 
 def _fp32():

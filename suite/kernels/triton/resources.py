@@ -10,6 +10,10 @@ differ from the GPU machine's (numbers are leads, checked against measured times
     python -m suite.kernels.triton.resources                      # every config at D=128 and 64, bf16
     python -m suite.kernels.triton.resources --dtype fp32 --d 128
     python -m suite.kernels.triton.resources --d 128 --sass       # + SASS instruction counts
+
+A config with `anchor` compiles both ways of scoring a chunk (common.vector_scores) behind a
+branch, so its static counts hold both; `per_row_anchored` counts a build whose fallback is
+empty (levels=0), i.e. the path a chunk takes when its decay allows one anchor.
 """
 
 from __future__ import annotations
@@ -41,9 +45,10 @@ _FN = {"fwd": fwd_kernel, "bwd": bwd_chunk_kernel, "dh": bwd_dh_kernel, "dv": bw
        "out": fwd_output_kernel, "st": fwd_state_kernel, "dhdv": bwd_dhdv_kernel}
 
 
-def compile_config(cfg: dict, kind_id: int, K: int, V: int, dt: str = "bf16"):
+def compile_config(cfg: dict, kind_id: int, K: int, V: int, dt: str = "bf16", levels: int | None = None):
     """The compiled kernel of `cfg` (from autotune_configs; pass "dh": the state-gradient sweep
-    at cfg's BT) for Hopper; pointers 16-byte aligned."""
+    at cfg's BT) for Hopper; pointers 16-byte aligned. `levels` overrides the hierarchy's levels
+    (0 with an anchor config: a build for counting the anchored path alone, never launched)."""
     ps = "out" if cfg["pass"] == "fwd" and cfg.get("split") else cfg["pass"]
     sig = {p: "*fp32" if p in _F32 else f"*{dt}" for p in _PTR[ps]}
     sig.update({"scale": "fp32"} if ps != "st" else {}, T="i32", NT="i32")
@@ -82,6 +87,10 @@ def compile_config(cfg: dict, kind_id: int, K: int, V: int, dt: str = "bf16"):
         c.update(BK=min(64, c["BK"]), BV=min(64, triton.next_power_of_2(V)), HAS_H0=True, STORE_HT=True)
     else:
         c.update(BK=min(64, c["BK"]), BV=min(64, triton.next_power_of_2(V)), HAS_DHT=True, HAS_H0=True)
+    if ps in ("fwd", "out", "bwd", "dv"):  # as fwd.anchored decides
+        c.update(ANCHOR=bool(cfg.get("anchor")) and dt != "fp16")
+    if levels is not None and "LEVELS" in c:
+        c.update(LEVELS=levels)
     sig.update({n: "constexpr" for n in c})
     names = list(sig)
     attrs = {(names.index(p),): [["tt.divisibility", 16]] for p in _PTR[ps] if sig[p].startswith("*")}
@@ -168,7 +177,8 @@ def main() -> None:
               for c in autotune_configs("bwd", d=d) if c["BV"] == 64]
         dh += [dict(c, **{"pass": "dv", "name": f"dv-{c['family']}-bt{c['BT']}-bv{c['BVD']}"
                           + (f"-k{c['BKC']}" if "BKC" in c and c["family"] == "scalar" else "")
-                          + (f"-w{c['dv_warps']}" if "dv_warps" in c else ""),
+                          + (f"-w{c['dv_warps']}" if "dv_warps" in c else "")
+                          + ("-anchor" if c.get("anchor") else ""),
                           "num_warps": c.get("dv_warps", 4)})
                for c in autotune_configs("bwd", d=d) if c.get("dv_split")]
         dh += [dict(c, **{"pass": "dhdv", "name": f"dhdv-bt{c['BT']}-bv{c['BVD']}-w{c.get('dv_warps', 4)}"
@@ -185,6 +195,9 @@ def main() -> None:
                 if a.sass:
                     counts = sass_counts(kernel)
                     r |= {"per_row": per_row(counts, cfg, d), "per_thread": counts}
+                    if cfg.get("anchor") and cfg["pass"] in ("fwd", "bwd", "dv"):  # counts of both paths
+                        fast = sass_counts(compile_config(cfg, kind_id, d, d, a.dtype, levels=0))
+                        r |= {"per_row_anchored": per_row(fast, cfg, d)}
             except Exception as exc:  # noqa: BLE001 - report and go on
                 r = {"error": f"{type(exc).__name__}: {str(exc)[-200:]}"}
             print(f"D={d} {a.dtype} {cfg['name']:30s} {r}", flush=True)

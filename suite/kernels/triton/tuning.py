@@ -34,13 +34,17 @@ import torch
 from suite.errors import SuiteError
 
 
-def _fwd(family, BT, BV, w, s, max_d=256, split=False, rows=False, tma=False):
+def _fwd(family, BT, BV, w, s, max_d=256, split=False, rows=False, tma=False, anchor=False):
     """rows: the sweep applies a scalar decay to its products' rows (fwd.rows_output); tma: it
-    reads q, k, v through tensor descriptors (fwd.fwd_kernel), the split output pass its states."""
+    reads q, k, v through tensor descriptors (fwd.fwd_kernel), the split output pass its states;
+    anchor: vector scores from one anchor per chunk where its decay allows (common.vector_scores)."""
     name = f"fwd-{family}{'-split' if split else ''}-bt{BT}-bv{BV}-w{w}-s{s}"
-    return {"name": name + ("-rows" if rows else "") + ("-tma" if tma else ""), "pass": "fwd",
-            "family": family, "BT": BT, "BV": BV, "num_warps": w, "num_stages": s, "max_d": max_d,
-            "split": split, "rows": rows, "tma": tma}
+    cfg = {"name": name + ("-rows" if rows else "") + ("-tma" if tma else "") + ("-anchor" if anchor else ""),
+           "pass": "fwd", "family": family, "BT": BT, "BV": BV, "num_warps": w, "num_stages": s,
+           "max_d": max_d, "split": split, "rows": rows, "tma": tma}
+    if anchor:
+        cfg["anchor"] = True
+    return cfg
 
 
 def _pending(*cfgs):
@@ -49,16 +53,19 @@ def _pending(*cfgs):
     return [dict(c, pending=True) for c in cfgs]
 
 
-def _bwd(family, BT, BV, w, s, max_d=256, dv=None, bkc=None, dv_warps=None, dhdv=False, tma=False):
+def _bwd(family, BT, BV, w, s, max_d=256, dv=None, bkc=None, dv_warps=None, dhdv=False, tma=False,
+         anchor=False):
     """dv: the V-block of a separate dv pass (`dv_split`, bwd.py step 3), bkc: the chunk pass's
     K-block under dv_split (scalar family: the gate's gradient then comes in parts), dv_warps:
     the dv pass's warps (4 unless given), dhdv: dv in the state-gradient sweep instead (dhdv.py),
-    tma: that sweep reads q, k, do through tensor descriptors."""
+    tma: that sweep reads q, k, do through tensor descriptors, anchor: as in _fwd."""
     name = (f"bwd-{family}-bt{BT}-bv{BV}-w{w}-s{s}" + (f"-dv{dv}" if dv else "") + (f"-k{bkc}" if bkc else "")
-            + (f"-dvw{dv_warps}" if dv_warps else "") + ("-dhdv" if dhdv else "") + ("-tma" if tma else ""))
+            + (f"-dvw{dv_warps}" if dv_warps else "") + ("-dhdv" if dhdv else "") + ("-tma" if tma else "")
+            + ("-anchor" if anchor else ""))
     cfg = {"name": name, "pass": "bwd", "family": family, "BT": BT, "BV": BV, "num_warps": w,
            "num_stages": s, "max_d": max_d, "dv_split": dv is not None}
-    for key, val in (("BVD", dv), ("BKC", bkc), ("dv_warps", dv_warps), ("dhdv", dhdv), ("tma", tma)):
+    for key, val in (("BVD", dv), ("BKC", bkc), ("dv_warps", dv_warps), ("dhdv", dhdv), ("tma", tma),
+                     ("anchor", anchor)):
         if val:
             cfg[key] = val
     return cfg
@@ -102,6 +109,15 @@ _CONFIGS = [
               _fwd("vector", 16, 128, 8, 2, split=True), _fwd("vector", 16, 128, 8, 2, split=True, tma=True),
               _bwd("vector", 16, 64, 8, 2, dv=128), _bwd("vector", 16, 64, 8, 2, dv=128, dv_warps=8),
               _bwd("vector", 16, 64, 4, 2, dv=128, bkc=64)),
+    # v13 (NOTES.md), not yet run on a GPU: vector scores and their gradients from one anchor per
+    # chunk where its decay allows (one product instead of the hierarchy's log2(BT)), on the
+    # configs v11 chose at the anchor shape and at 32-row chunks (half the states' bytes)
+    *_pending(_fwd("vector", 16, 128, 4, 2, split=True, anchor=True),
+              _fwd("vector", 32, 64, 4, 2, split=True, anchor=True),
+              _fwd("vector", 32, 128, 8, 2, split=True, anchor=True),
+              _bwd("vector", 16, 64, 4, 2, dv=128, anchor=True),
+              _bwd("vector", 16, 64, 4, 2, dv=128, bkc=64, anchor=True),
+              _bwd("vector", 32, 64, 8, 2, anchor=True)),
 ]
 # The chunk size a training step uses when nothing is pinned, by (family, max(K, V) <= 64).
 _TRAIN_BT = {("scalar", True): 64, ("scalar", False): 64, ("vector", True): 32, ("vector", False): 16}

@@ -1,0 +1,129 @@
+"""Vector scores from one anchor per chunk (suite/kernels/triton/common.py, configs with `anchor`).
+
+    pytest tests/test_triton_anchor.py          # CPU: the Triton interpreter (conftest sets it)
+
+Where a chunk's decay is at most ANCHOR_SPAN (log2) in every channel, the intra-chunk scores and
+their gradients come from one product with the anchor a = Λ/2; elsewhere from the hierarchy. The
+choice is made per program from the gate, so one launch mixes both: these tests build gates whose
+chunks fall on both sides, check the threshold itself, and check that every output and gradient
+equals the hierarchy's (fp32 rounding apart) and the fp64 reference's.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+
+import pytest
+import torch
+from kernel_utils import make_case, reference, run_case
+
+from suite.kernels import available_backends
+
+pytestmark = pytest.mark.skipif("triton" not in available_backends("cpu"),
+                                reason="Triton interpreter not available")
+
+
+if "triton" in available_backends("cpu"):
+    import triton
+    import triton.language as tl
+
+    from suite.kernels.triton.common import anchor_fits
+
+    @triton.jit
+    def _fits_probe(g, out, BT: tl.constexpr, BK: tl.constexpr):
+        r = tl.arange(0, BT)[:, None] * BK + tl.arange(0, BK)[None, :]
+        tl.store(out, anchor_fits(tl.load(g + r)).to(tl.int32))
+
+
+def _fits(gate_log2: torch.Tensor) -> bool:
+    """anchor_fits of one [BT, BK] gate (log2), run as a one-program Triton kernel."""
+    out = torch.zeros(1, dtype=torch.int32)
+    _fits_probe[(1,)](gate_log2.contiguous(), out, BT=gate_log2.shape[0], BK=gate_log2.shape[1])
+    return bool(out.item())
+
+
+def test_anchor_fits_at_its_threshold():
+    """One channel whose 16 rows sum to just inside / just past -ANCHOR_SPAN decides alone."""
+    from suite.kernels.triton.common import ANCHOR_SPAN
+
+    span = float(ANCHOR_SPAN.value if hasattr(ANCHOR_SPAN, "value") else ANCHOR_SPAN)
+    g = torch.full((16, 8), -0.01)
+    g[:, 5] = -(span - 0.5) / 16
+    assert _fits(g)
+    g[:, 5] = -(span + 0.5) / 16
+    assert not _fits(g)
+    g[:, 5] = 0.0
+    g[3, 2] = -(span + 1.0)  # the whole excess in one row
+    assert not _fits(g)
+
+
+def _mixed_case(T: int, bt: int, seed: int):
+    """A vector case (fp32, K = V = 32) whose gate is medium in even chunks of bt rows and strong
+    in odd ones: the anchor serves the first, the hierarchy the second."""
+    case = make_case("vector", "medium", B=2, T=T, H=2, K=32, V=32, dtype=torch.float32, seed=seed,
+                     h0=True)
+    strong = make_case("vector", "strong", B=2, T=T, H=2, K=32, V=32, dtype=torch.float32,
+                       seed=seed + 1).g
+    odd = ((torch.arange(T) // bt) % 2 == 1)[None, :, None, None]
+    return dataclasses.replace(case, g=torch.where(odd, strong, case.g))
+
+
+def _chunk_fits(g: torch.Tensor, bt: int) -> torch.Tensor:
+    """[B, NT, H]: whether each chunk's decay (natural-log gate [B, T, H, K]) is within the span."""
+    from suite.kernels.triton.common import ANCHOR_SPAN
+
+    span = float(ANCHOR_SPAN.value if hasattr(ANCHOR_SPAN, "value") else ANCHOR_SPAN)
+    B, T, H, K = g.shape
+    pad = torch.nn.functional.pad(g, (0, 0, 0, 0, 0, -T % bt))
+    sums = pad.view(B, -1, bt, H, K).sum(2) / math.log(2)  # log2
+    return sums.min(-1).values >= -span
+
+
+def _run(case, fwd: dict, bwd: dict) -> dict:
+    from suite.kernels.triton import pinned
+
+    with pinned(fwd), pinned(bwd):
+        return run_case(case, "triton")
+
+
+@pytest.mark.parametrize("which", ["split-bt16-dv", "split-bt32-fused", "split-bt16-kblocks"])
+def test_anchored_equals_hierarchy(which):
+    """The pending anchor configs (forward and backward pinned together) against the same configs
+    without the anchor, on a gate whose chunks take each path: every tensor to fp32 rounding, and
+    both within 1e-4 of fp64."""
+    from suite.kernels.triton import autotune_configs
+
+    anchored = {c["name"]: c for c in autotune_configs(family="vector") if c.get("anchor")}
+    fwd = {"split-bt16-dv": "fwd-vector-split-bt16-bv128-w4-s2-anchor",
+           "split-bt32-fused": "fwd-vector-split-bt32-bv64-w4-s2-anchor",
+           "split-bt16-kblocks": "fwd-vector-split-bt16-bv128-w4-s2-anchor"}[which]
+    bwd = {"split-bt16-dv": "bwd-vector-bt16-bv64-w4-s2-dv128-anchor",
+           "split-bt32-fused": "bwd-vector-bt32-bv64-w8-s2-anchor",
+           "split-bt16-kblocks": "bwd-vector-bt16-bv64-w4-s2-dv128-k64-anchor"}[which]
+    fwd, bwd = dict(anchored[fwd], BV=16), dict(anchored[bwd], BV=16)
+    if which == "split-bt16-kblocks":
+        bwd.update(BKC=16)  # two K-blocks at K = 32, each deciding for itself
+    case = _mixed_case(T=100, bt=fwd["BT"], seed=21)
+    fits = _chunk_fits(case.g, fwd["BT"])
+    assert fits.any() and not fits.all(), "the case must send chunks down both paths"
+    got = _run(case, fwd, bwd)
+    plain = _run(case, dict(fwd, name="test-fwd-plain", anchor=False),
+                 dict(bwd, name="test-bwd-plain", anchor=False))
+    ref = reference(case)
+    assert set(got) == set(plain) == set(ref)
+    for name in sorted(got):
+        torch.testing.assert_close(got[name], plain[name], rtol=1e-4, atol=1e-5, msg=f"{which} {name}")
+        err = (got[name].double() - ref[name]).norm() / ref[name].norm().clamp_min(1e-30)
+        assert err < 1e-4, f"{which} {name}: vs fp64, rel. error {err:.2e}"
+
+
+def test_fp16_keeps_the_hierarchy():
+    """fp16's exponent range cannot hold the anchor's factors: its launches never take it."""
+    from suite.kernels.triton.fwd import anchored
+
+    cfg = {"anchor": True}
+    assert anchored(cfg, torch.zeros(1, dtype=torch.bfloat16))
+    assert anchored(cfg, torch.zeros(1, dtype=torch.float32))
+    assert not anchored(cfg, torch.zeros(1, dtype=torch.float16))
+    assert not anchored({}, torch.zeros(1, dtype=torch.float32))
