@@ -87,7 +87,8 @@ def _run(case, fwd: dict, bwd: dict) -> dict:
         return run_case(case, "triton")
 
 
-@pytest.mark.parametrize("which", ["split-bt16-dv", "split-bt32-fused", "split-bt16-kblocks"])
+@pytest.mark.parametrize("which", ["split-bt16-dv", "split-bt32-fused", "split-bt16-kblocks",
+                                   "split-bt32-kblocks"])
 def test_anchored_equals_hierarchy(which):
     """The pending anchor configs (forward and backward pinned together) against the same configs
     without the anchor, on a gate whose chunks take each path: every tensor to fp32 rounding, and
@@ -97,12 +98,14 @@ def test_anchored_equals_hierarchy(which):
     anchored = {c["name"]: c for c in autotune_configs(family="vector") if c.get("anchor")}
     fwd = {"split-bt16-dv": "fwd-vector-split-bt16-bv128-w4-s2-anchor",
            "split-bt32-fused": "fwd-vector-split-bt32-bv64-w4-s2-anchor",
-           "split-bt16-kblocks": "fwd-vector-split-bt16-bv128-w4-s2-anchor"}[which]
+           "split-bt16-kblocks": "fwd-vector-split-bt16-bv128-w4-s2-anchor",
+           "split-bt32-kblocks": "fwd-vector-split-bt32-bv128-w8-s2-anchor"}[which]
     bwd = {"split-bt16-dv": "bwd-vector-bt16-bv64-w4-s2-dv128-anchor",
            "split-bt32-fused": "bwd-vector-bt32-bv64-w8-s2-anchor",
-           "split-bt16-kblocks": "bwd-vector-bt16-bv64-w4-s2-dv128-k64-anchor"}[which]
+           "split-bt16-kblocks": "bwd-vector-bt16-bv64-w4-s2-dv128-k64-anchor",
+           "split-bt32-kblocks": "bwd-vector-bt32-bv64-w4-s2-dv128-k64-anchor"}[which]
     fwd, bwd = dict(anchored[fwd], BV=16), dict(anchored[bwd], BV=16)
-    if which == "split-bt16-kblocks":
+    if which.endswith("kblocks"):
         bwd.update(BKC=16)  # two K-blocks at K = 32, each deciding for itself
     case = _mixed_case(T=100, bt=fwd["BT"], seed=21)
     fits = _chunk_fits(case.g, fwd["BT"])

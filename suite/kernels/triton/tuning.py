@@ -117,7 +117,8 @@ _CONFIGS = [
               _fwd("vector", 32, 128, 8, 2, split=True, anchor=True),
               _bwd("vector", 16, 64, 4, 2, dv=128, anchor=True),
               _bwd("vector", 16, 64, 4, 2, dv=128, bkc=64, anchor=True),
-              _bwd("vector", 32, 64, 8, 2, anchor=True)),
+              _bwd("vector", 32, 64, 8, 2, anchor=True),
+              _bwd("vector", 32, 64, 4, 2, dv=128, bkc=64, anchor=True)),
 ]
 # The chunk size a training step uses when nothing is pinned, by (family, max(K, V) <= 64).
 _TRAIN_BT = {("scalar", True): 64, ("scalar", False): 64, ("vector", True): 32, ("vector", False): 16}
