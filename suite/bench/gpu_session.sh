@@ -62,6 +62,11 @@
 #   v12b    per-config times (gpu_tune) with the pending configs, Nsight Compute on the anchor's launches
 #   v12c    bench: the anchor's rows (ours, every decayed kind), the 160M scalar rows beside fla
 #   v12d    pytest-benchmark compare against kernels_v11, saved as kernels_v12
+#   v13a    v13 (NOTES.md): the vector configs that score a chunk from one anchor, pinned
+#           (conformance: bf16 T = 63 / 1024, every regime; fp32 T = 63 / 500)
+#   v13b    their times: gpu_tune (16-row training step with the anchor among the candidates, then
+#           the 32-row step pinned), the split forward's passes alone, Nsight Compute on vector-fwd
+#   v13c    bench: the anchor's vector rows, ours (pending on) beside fla, in one run
 #   v2d     160M-shape bench (ours, fla, SDPA), SDPA at the anchor, fla conformance (T=63, D=64)
 #   v2c     static check, three-shape bench, fla conformance (T <= 500), fp16/fp32, baseline
 #   v2b     conformance (triton, fp16/fp32) + every pinned config + T sweep + pytest-benchmark baseline
@@ -134,6 +139,17 @@ v12_vector() {  # v12_vector BF16-K: the same for the vector family's pending co
       bwd-vector-bt16-bv64-w4-s2-dv128-k64; do
     SUITE_TRITON_CONFIG=$c conf "v12_${c}_bf16" 300 --backend triton -k "bfloat16 and $1 and $VC" &
     SUITE_TRITON_CONFIG=$c conf "v12_${c}_fp32" 300 --backend triton -k "float32 and (-63- or -500-) and $VC" &
+  done
+}
+V13_ANCHOR="fwd-vector-split-bt16-bv128-w4-s2-anchor fwd-vector-split-bt32-bv64-w4-s2-anchor
+  fwd-vector-split-bt32-bv128-w8-s2-anchor bwd-vector-bt16-bv64-w4-s2-dv128-anchor
+  bwd-vector-bt16-bv64-w4-s2-dv128-k64-anchor bwd-vector-bt32-bv64-w8-s2-anchor
+  bwd-vector-bt32-bv64-w4-s2-dv128-k64-anchor"
+v13_anchor() {  # v13_anchor: the anchor configs pinned, one background run per config and dtype
+  local VC="vector and test_conformance" c
+  for c in $V13_ANCHOR; do
+    SUITE_TRITON_CONFIG=$c conf "v13_${c}_bf16" 300 --backend triton -k "bfloat16 and (-63- or -1024-) and $VC" &
+    SUITE_TRITON_CONFIG=$c conf "v13_${c}_fp32" 300 --backend triton -k "float32 and (-63- or -500-) and $VC" &
   done
 }
 v12_wait() {  # v12_wait TAG: wait for the runs above, then one tarball of their logs and reports
@@ -371,6 +387,32 @@ case "${1:-main}" in
   v12d)  # the gate against v11's baseline, pending configs among the candidates, saved as kernels_v12
     export SUITE_TRITON_PENDING=1
     compare kernels_v12
+    ;;
+  v13a)  # the anchor configs pinned (autotune off; they are `pending`), 14 processes
+    v13_anchor; v12_wait v13a
+    ;;
+  v13b)  # gpu_tune with the anchor configs among the candidates (16-row step), the 32-row step
+         # pinned by its backward config, the split passes alone; then Nsight Compute on vector-fwd
+    export SUITE_TRITON_PENDING=1
+    timeout 200 python3 -m suite.bench.gpu_tune --shapes B8_T4096_H16_D128 B32_T2048_H12_D64 \
+      --kinds vector --passes > "$OUT/gpu_tune_v13b_bt16.log" 2>&1; echo "== gpu_tune bt16 rc=$?"
+    grep -v -i warn "$OUT/gpu_tune_v13b_bt16.log" | tail -n 16
+    SUITE_TRITON_CONFIG=bwd-vector-bt32-bv64-w4-s2-dv128-k64-anchor timeout 150 python3 -m suite.bench.gpu_tune \
+      --shapes B8_T4096_H16_D128 --kinds vector > "$OUT/gpu_tune_v13b_bt32.log" 2>&1; echo "== gpu_tune bt32 rc=$?"
+    grep -v -i warn "$OUT/gpu_tune_v13b_bt32.log" | tail -n 8
+    NCU=${NCU:-ncu}
+    timeout 150 "$NCU" --clock-control none --profile-from-start off --section SpeedOfLight \
+      --section LaunchStats --section Occupancy python3 -m suite.bench.gpu_profile vector-fwd \
+      > "$OUT/ncu_v13b.log" 2>&1; echo "== ncu rc=$?"
+    grep -E "^  [a-z_]+kernel|Duration|DRAM Throughput|Registers Per" "$OUT/ncu_v13b.log" | sed -e 's/  */ /g'
+    scrub
+    (cd "$OUT" && tar czf v13b.tgz ./*.log && rm -f ./*.log)
+    ;;
+  v13c)  # the anchor's vector rows, ours with the anchor configs among the candidates, beside fla
+    export SUITE_TRITON_PENDING=1
+    bench bench_anchor_vector 300 --shapes B8_T4096_H16_D128 --kinds vector --backends triton fla
+    scrub
+    (cd "$OUT" && tar czf v13c.tgz bench_*/ ./*.log && rm -rf bench_*/ ./*.log)
     ;;
   v11c)  # the rows: anchor scalar and static (ours), 160M scalar beside fla
     bench bench_anchor 180 --shapes B8_T4096_H16_D128 --kinds static scalar --backends triton
