@@ -130,3 +130,30 @@ def test_fp16_keeps_the_hierarchy():
     assert anchored(cfg, torch.zeros(1, dtype=torch.float32))
     assert not anchored(cfg, torch.zeros(1, dtype=torch.float16))
     assert not anchored({}, torch.zeros(1, dtype=torch.float32))
+
+
+
+_FUSED_IR = """
+from suite.kernels.triton import tuning
+from suite.kernels.triton.resources import compile_config
+cfg = next(c for c in tuning._CONFIGS if c["name"] == "bwd-vector-bt32-bv64-w8-s2-anchor")
+print(compile_config(cfg, 3, 64, 64, "bf16").asm["ttir"])
+"""
+
+
+def test_fused_chunk_pass_repeats_only_the_factors():
+    """The fused backward chunk pass scores the chunk (for dv) and later takes dq, dk, both behind
+    the anchor check: the compiler shares the check and the cumsum behind the factors, so one
+    min-reduction and two row scans (G, R) remain and only the factors' exp2 repeat (NOTES v13).
+    Compiled for sm_90 in a process of its own (this one runs the interpreter)."""
+    import os
+    import re
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if k != "TRITON_INTERPRET"}
+    ir = subprocess.run([sys.executable, "-c", _FUSED_IR], env=env, capture_output=True, text=True,
+                        check=True).stdout  # the vector kind's TTIR, before any layout
+    assert ir.count("scf.if") == 2                           # the scores' branch and the grads'
+    assert ir.count("arith.minnumf") == 1                    # anchor_fits once
+    assert len(re.findall(r'"tt\.scan"\(%gr\w*\) <\{axis = 0', ir)) == 2  # G and R of chunk_decay

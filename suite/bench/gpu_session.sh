@@ -148,8 +148,8 @@ V13_ANCHOR="fwd-vector-split-bt16-bv128-w4-s2-anchor fwd-vector-split-bt32-bv64-
 v13_anchor() {  # v13_anchor: the anchor configs pinned, one background run per config and dtype
   local VC="vector and test_conformance" c
   for c in $V13_ANCHOR; do
-    SUITE_TRITON_CONFIG=$c conf "v13_${c}_bf16" 300 --backend triton -k "bfloat16 and (-63- or -1024-) and $VC" &
-    SUITE_TRITON_CONFIG=$c conf "v13_${c}_fp32" 300 --backend triton -k "float32 and (-63- or -500-) and $VC" &
+    SUITE_TRITON_CONFIG=$c conf "v13_${c}_bf16" "${CONF_LIMIT:-300}" --backend triton -k "bfloat16 and (-63- or -1024-) and $VC" &
+    SUITE_TRITON_CONFIG=$c conf "v13_${c}_fp32" "${CONF_LIMIT:-300}" --backend triton -k "float32 and (-63- or -500-) and $VC" &
   done
 }
 v12_wait() {  # v12_wait TAG: wait for the runs above, then one tarball of their logs and reports
