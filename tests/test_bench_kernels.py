@@ -66,7 +66,28 @@ def test_cli_writes_results(tmp_path):
     rows = data["rows"]
     assert len(rows) == 4 and all(r["check"]["passed"] and r["ms"] > 0 for r in rows)
     assert data["provenance"]["device"]["type"] == "cpu"
-    assert "| B1_T64_H2_D16 | scalar | chunked | fwd |" in (tmp_path / "cpu" / "kernels.md").read_text()
+    md = (tmp_path / "cpu" / "kernels.md").read_text()
+    assert "| B1_T64_H2_D16 | scalar | chunked | fwd |" in md
+    assert f"Inputs: {adapters.INPUTS}." in md  # a vector time of ours depends on the gate drawn
+
+
+def test_inputs_are_what_the_tables_state():
+    """adapters.INPUTS (printed in every kernels.md) names the draws of make_inputs: redrawn here
+    from its text, seed 0, the tensors are equal."""
+    B, T, H, K = 2, 8, 3, 4
+    q, k, v, g = adapters.make_inputs({"B": B, "T": T, "H": H, "K": K, "V": K}, "vector", torch.float32,
+                                      torch.device("cpu"), grad=False)
+    gen = torch.Generator().manual_seed(0)
+    for x in (q, k, v):
+        assert torch.equal(x, torch.randn(B, T, H, K, generator=gen))
+    assert "vector `logsigmoid(randn).clamp_min(-5)` [B,T,H,K]" in adapters.INPUTS
+    assert torch.equal(g, torch.nn.functional.logsigmoid(torch.randn(B, T, H, K, generator=gen)).clamp_min(-5))
+    gen.manual_seed(0)
+    [torch.randn(B, T, H, K, generator=gen) for _ in range(3)]
+    _, _, _, gs = adapters.make_inputs({"B": B, "T": T, "H": H, "K": K, "V": K}, "scalar", torch.float32,
+                                       torch.device("cpu"), grad=False)
+    assert "scalar `logsigmoid(randn)` [B,T,H]" in adapters.INPUTS
+    assert torch.equal(gs, torch.nn.functional.logsigmoid(torch.randn(B, T, H, generator=gen)))
 
 
 def test_plan_skips_unavailable_backends():

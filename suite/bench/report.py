@@ -13,6 +13,7 @@ from __future__ import annotations
 import dataclasses
 from pathlib import Path
 
+from suite.bench.adapters import INPUTS
 from suite.bench.kernels import CEILINGS
 from suite.provenance import provenance, write_json_atomic, write_text_atomic
 
@@ -46,7 +47,8 @@ def markdown(rows: list[dict], device_name: str, backends: dict[str, str] | None
             f"CPU. Rates against the compulsory work; floor = max(bytes / {CEILINGS['hbm_TBps']} TB/s, "
             f"FLOPs / {CEILINGS['bf16_TFLOPs']:.0f} TFLOP/s). `check` = worst relative RMS error "
             f"(output and gradients) against the fp64 reference on a slice; a failing backend gets "
-            f"no time. `x SDPA` = median / causal SDPA's median at the same shape and mode.\n\n")
+            f"no time. `x SDPA` = median / causal SDPA's median at the same shape and mode.\n\n"
+            f"Inputs: {INPUTS}.\n\n")
     if backends:
         head += "Backends: " + "; ".join(f"`{b}` {s}" for b, s in backends.items()) + ".\n\n"
     if runs:
