@@ -90,7 +90,7 @@ def _run(case, fwd: dict, bwd: dict) -> dict:
 @pytest.mark.parametrize("which", ["split-bt16-dv", "split-bt32-fused", "split-bt16-kblocks",
                                    "split-bt32-kblocks"])
 def test_anchored_equals_hierarchy(which):
-    """The pending anchor configs (forward and backward pinned together) against the same configs
+    """The anchor configs (forward and backward pinned together) against the same configs
     without the anchor, on a gate whose chunks take each path: every tensor to fp32 rounding, and
     both within 1e-4 of fp64."""
     from suite.kernels.triton import autotune_configs
