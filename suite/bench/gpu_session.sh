@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # One GPU run of the kernel work: `bash suite/bench/gpu_session.sh PHASE` from the repo root,
 # with $OUT set (logs and JSON land there) and the fla-core wheel in .whl/ (carried).
+#   summary DIR  (no GPU) per conformance report in DIR: cases passed, not launchable, worst error
 #   main    (a) correctness of the default Triton configs over kinds x dtypes x head dims x T
 #               against the fp64 recurrence (gpu_check --part matrix, autotune off),
 #           (b) `suite bench` at B8_T4096_H16_D128 and B32_T2048_H12_D64 (ours, fla, SDPA),
@@ -71,6 +72,22 @@
 #   v2c     static check, three-shape bench, fla conformance (T <= 500), fp16/fp32, baseline
 #   v2b     conformance (triton, fp16/fp32) + every pinned config + T sweep + pytest-benchmark baseline
 set -u
+if [ "${1:-}" = summary ]; then  # summary DIR: per conformance report, cases passed and worst rel. RMS by dtype
+  python3 - "${2:?summary DIR}" <<'PY'
+import json, pathlib, sys
+for f in sorted(pathlib.Path(sys.argv[1]).glob("*.json")):
+    cases = json.loads(f.read_text())["cases"]
+    ok = sum(c["passed"] is True for c in cases)
+    oor = sum("OutOfResources" in (c["error"] or "") for c in cases)
+    worst = {}
+    for c in cases:
+        for v in c["errors"].values():
+            worst[c["dtype"]] = max(worst.get(c["dtype"], 0.0), v)
+    print(f"{f.stem}: {ok}/{len(cases)} passed, {oor} not launchable, worst "
+          + ", ".join(f"{d} {w:.1e}" for d, w in sorted(worst.items())))
+PY
+  exit
+fi
 export PYTHONUNBUFFERED=1
 OUT=${OUT:-/tmp/out}; mkdir -p "$OUT"
 # compiled kernels and autotune picks persist across the calls of one warm machine (ignored path)
