@@ -73,21 +73,21 @@ def test_cli_writes_results(tmp_path):
 
 def test_inputs_are_what_the_tables_state():
     """adapters.INPUTS (printed in every kernels.md) names the draws of make_inputs: redrawn here
-    from its text, seed 0, the tensors are equal."""
-    B, T, H, K = 2, 8, 3, 4
-    q, k, v, g = adapters.make_inputs({"B": B, "T": T, "H": H, "K": K, "V": K}, "vector", torch.float32,
-                                      torch.device("cpu"), grad=False)
-    gen = torch.Generator().manual_seed(0)
-    for x in (q, k, v):
-        assert torch.equal(x, torch.randn(B, T, H, K, generator=gen))
-    assert "vector `logsigmoid(randn).clamp_min(-5)` [B,T,H,K]" in adapters.INPUTS
-    assert torch.equal(g, torch.nn.functional.logsigmoid(torch.randn(B, T, H, K, generator=gen)).clamp_min(-5))
-    gen.manual_seed(0)
-    [torch.randn(B, T, H, K, generator=gen) for _ in range(3)]
-    _, _, _, gs = adapters.make_inputs({"B": B, "T": T, "H": H, "K": K, "V": K}, "scalar", torch.float32,
-                                       torch.device("cpu"), grad=False)
-    assert "scalar `logsigmoid(randn)` [B,T,H]" in adapters.INPUTS
-    assert torch.equal(gs, torch.nn.functional.logsigmoid(torch.randn(B, T, H, generator=gen)))
+    from its text (q, k, v, then the gate; seed 0), the tensors are equal."""
+    dims = {"B": 2, "T": 8, "H": 3, "K": 4, "V": 4}
+    qkv = (2, 8, 3, 4)
+    expect = {"static": ("static `-rand` [H]", lambda gen: -torch.rand(3, generator=gen)),
+              "scalar": ("scalar `logsigmoid(randn)` [B,T,H]",
+                         lambda gen: torch.nn.functional.logsigmoid(torch.randn(2, 8, 3, generator=gen))),
+              "vector": ("vector `logsigmoid(randn).clamp_min(-5)` [B,T,H,K]",
+                         lambda gen: torch.nn.functional.logsigmoid(torch.randn(*qkv, generator=gen)).clamp_min(-5))}
+    for kind, (text, draw) in expect.items():
+        assert text in adapters.INPUTS
+        got = adapters.make_inputs(dims, kind, torch.float32, torch.device("cpu"), grad=False)
+        gen = torch.Generator().manual_seed(0)
+        for x in got[:3]:
+            assert torch.equal(x, torch.randn(*qkv, generator=gen))
+        assert torch.equal(got[3], draw(gen)), kind
 
 
 def test_plan_skips_unavailable_backends():

@@ -132,7 +132,6 @@ def test_fp16_keeps_the_hierarchy():
     assert not anchored({}, torch.zeros(1, dtype=torch.float32))
 
 
-
 _FUSED_IR = """
 from suite.kernels.triton import tuning
 from suite.kernels.triton.resources import compile_config
