@@ -164,6 +164,24 @@ def test_pending_configs_are_candidates_only_when_asked(monkeypatch):
         assert [c["name"] for c in candidates("fwd", "scalar", None, 128)] == [pend[0]]
 
 
+@pytest.mark.parametrize("family", ["scalar", "vector"])
+@pytest.mark.parametrize("d", [64, 128])
+@pytest.mark.parametrize("fp32", [False, True], ids=["half", "fp32"])
+def test_training_chunk_size_has_candidates_in_both_passes(monkeypatch, family, d, fp32):
+    """The chunk size a training step picks when nothing is pinned is one that some admitted
+    (not pending) forward and backward config of that family serve at head dim d."""
+    from suite.kernels.triton.tuning import candidates, train_bt
+
+    monkeypatch.delenv("SUITE_TRITON_PENDING", raising=False)
+    monkeypatch.delenv("SUITE_TRITON_CONFIG", raising=False)
+    bt = train_bt(family, d, d, fp32)
+    for pass_ in ("fwd", "bwd"):
+        got = candidates(pass_, family, bt, d)
+        assert got and all(c["BT"] == bt and not c.get("pending") for c in got), (pass_, bt)
+    if fp32 and d > 64:
+        assert bt == 16  # fp32 tiles of 32 rows do not fit Hopper's shared memory at D = 128
+
+
 @pytest.mark.parametrize("tma", [False, True], ids=["pointers", "tma"])
 @pytest.mark.parametrize("bkc", [16, 32], ids=["k-split", "k-whole"])
 @pytest.mark.parametrize("kind", ["none", "static", "scalar"])

@@ -60,6 +60,9 @@
 #           conformance in parallel processes
 #   v12v    the same for the vector family's pending configs (8 warps; states through TMA)
 #   v12av   v12a and v12v in one call (T in 63 and 1024 for bf16), for a session short of device time
+#   v12f    v12av's fp32 runs alone (CONF_LIMIT seconds each, default 300), one tarball
+#   v12s    v12's scalar-family configs pinned on the `scalar` kind alone (the other pass not autotuned)
+#   v12g    fp32 conformance of v12b's scalar winners (rows forward, dhdv backward), per config and T
 #   v12b    per-config times (gpu_tune) with the pending configs, Nsight Compute on the anchor's launches
 #   v12c    bench: the anchor's rows (ours, every decayed kind), the 160M scalar rows beside fla
 #   v12d    pytest-benchmark compare against kernels_v11, saved as kernels_v12
@@ -135,18 +138,21 @@ compare() {  # compare NAME: pytest-benchmark rows against the newest stored run
   echo "== compare rc=$?"; grep -v "^ \|^Trace\|^  File" "$OUT/pytest_compare_$1.log" | tail -n 26
   (cd baselines/bench/h200 && tar czf "$OUT/baseline_$1.tgz" .)
 }
-v12_scalar() {  # v12_scalar BF16-K: the scalar family's pending configs pinned, one background run each
+v12_scalar() {  # v12_scalar BF16-K: the scalar family's pending configs pinned, one background run each;
+                # the other pass on its first candidate (autotuning it per case made v12av's runs
+                # compile-bound: none of them reached the `scalar` kind); KIND_K narrows the cases
   local SC="not vector and test_conformance" c
   for c in fwd-scalar-bt64-bv64-w4-s2-rows fwd-scalar-bt64-bv64-w4-s2-rows-tma fwd-scalar-bt64-bv64-w8-s2-rows \
       fwd-scalar-bt32-bv128-w8-s2-rows bwd-scalar-bt64-bv128-w4-s2-dv128-k64 \
       bwd-scalar-bt64-bv64-w4-s2-dv128-k64-dvw8 bwd-scalar-bt64-bv64-w4-s2-dv64-k64-dhdv \
       bwd-scalar-bt64-bv64-w4-s2-dv64-k64-dvw8-dhdv bwd-scalar-bt64-bv64-w4-s2-dv64-k64-dhdv-tma \
       bwd-scalar-bt64-bv64-w8-s2-dv128-k64-dvw8; do
-    SUITE_TRITON_CONFIG=$c conf "v12_${c}_bf16" 300 --backend triton -k "bfloat16 and $1 and $SC" &
+    [ "${V12_DT:-}" = fp32 ] ||
+      SUITE_TRITON_NO_AUTOTUNE=1 SUITE_TRITON_CONFIG=$c conf "v12_${c}_bf16" 300 --backend triton -k "bfloat16 and $1 and $SC${KIND_K:+ and $KIND_K}" &
   done
   for c in fwd-scalar-bt64-bv64-w4-s2-rows fwd-scalar-bt64-bv64-w4-s2-rows-tma \
       bwd-scalar-bt64-bv64-w4-s2-dv64-k64-dhdv bwd-scalar-bt64-bv128-w4-s2-dv128-k64; do
-    SUITE_TRITON_CONFIG=$c conf "v12_${c}_fp32" 300 --backend triton -k "float32 and (-63- or -500-) and $SC" &
+    SUITE_TRITON_NO_AUTOTUNE=1 SUITE_TRITON_CONFIG=$c conf "v12_${c}_fp32" "${CONF_LIMIT:-300}" --backend triton -k "float32 and (-63- or -500-) and $SC${KIND_K:+ and $KIND_K}" &
   done
 }
 v12_vector() {  # v12_vector BF16-K: the same for the vector family's pending configs
@@ -154,8 +160,9 @@ v12_vector() {  # v12_vector BF16-K: the same for the vector family's pending co
   for c in fwd-vector-split-bt16-bv128-w4-s2-tma fwd-vector-split-bt16-bv128-w8-s2 \
       fwd-vector-split-bt16-bv128-w8-s2-tma bwd-vector-bt16-bv64-w8-s2-dv128 bwd-vector-bt16-bv64-w8-s2-dv128-dvw8 \
       bwd-vector-bt16-bv64-w4-s2-dv128-k64; do
-    SUITE_TRITON_CONFIG=$c conf "v12_${c}_bf16" 300 --backend triton -k "bfloat16 and $1 and $VC" &
-    SUITE_TRITON_CONFIG=$c conf "v12_${c}_fp32" 300 --backend triton -k "float32 and (-63- or -500-) and $VC" &
+    [ "${V12_DT:-}" = fp32 ] ||
+      SUITE_TRITON_NO_AUTOTUNE=1 SUITE_TRITON_CONFIG=$c conf "v12_${c}_bf16" 300 --backend triton -k "bfloat16 and $1 and $VC${KIND_K:+ and $KIND_K}" &
+    SUITE_TRITON_NO_AUTOTUNE=1 SUITE_TRITON_CONFIG=$c conf "v12_${c}_fp32" "${CONF_LIMIT:-300}" --backend triton -k "float32 and (-63- or -500-) and $VC${KIND_K:+ and $KIND_K}" &
   done
 }
 V13_ANCHOR="fwd-vector-split-bt16-bv128-w4-s2-anchor fwd-vector-split-bt32-bv64-w4-s2-anchor
@@ -165,8 +172,8 @@ V13_ANCHOR="fwd-vector-split-bt16-bv128-w4-s2-anchor fwd-vector-split-bt32-bv64-
 v13_anchor() {  # v13_anchor: the anchor configs pinned, one background run per config and dtype
   local VC="vector and test_conformance" c
   for c in $V13_ANCHOR; do
-    SUITE_TRITON_CONFIG=$c conf "v13_${c}_bf16" "${CONF_LIMIT:-300}" --backend triton -k "bfloat16 and (-63- or -1024-) and $VC" &
-    SUITE_TRITON_CONFIG=$c conf "v13_${c}_fp32" "${CONF_LIMIT:-300}" --backend triton -k "float32 and (-63- or -500-) and $VC" &
+    SUITE_TRITON_NO_AUTOTUNE=1 SUITE_TRITON_CONFIG=$c conf "v13_${c}_bf16" "${CONF_LIMIT:-300}" --backend triton -k "bfloat16 and (-63- or -1024-) and $VC${KIND_K:+ and $KIND_K}" &
+    SUITE_TRITON_NO_AUTOTUNE=1 SUITE_TRITON_CONFIG=$c conf "v13_${c}_fp32" "${CONF_LIMIT:-300}" --backend triton -k "float32 and (-63- or -500-) and $VC${KIND_K:+ and $KIND_K}" &
   done
 }
 v12_wait() {  # v12_wait TAG: wait for the runs above, then one tarball of their logs and reports
@@ -380,6 +387,21 @@ case "${1:-main}" in
     ;;
   v12av)  # v12a + v12v at once, bf16 at T = 63 and 1024 only (22 processes on 16 cores, one tarball)
     v12_scalar "(-63- or -1024-)"; v12_vector "(-63- or -1024-)"; v12_wait v12av
+    ;;
+  v12f)  # v12av's fp32 runs alone (10 processes; behind v12av's bf16 compiles they timed out)
+    V12_DT=fp32; v12_scalar x; v12_vector x; v12_wait v12f
+    ;;
+  v12s)  # the v12 scalar-family configs on the `scalar` kind (all v12av's runs timed out before it):
+          # bf16 T = 63 / 1024, fp32 T = 63 / 500
+    KIND_K="-scalar-" v12_scalar "(-63- or -1024-)"; v12_wait v12s
+    ;;
+  v12g)  # fp32 conformance of the scalar configs that win in v12b, one process per config and T
+    for c in fwd-scalar-bt64-bv64-w4-s2-rows fwd-scalar-bt64-bv64-w4-s2-rows-tma bwd-scalar-bt64-bv64-w4-s2-dv64-k64-dhdv; do
+      for t in 63 500; do
+        SUITE_TRITON_NO_AUTOTUNE=1 SUITE_TRITON_CONFIG=$c conf "v12_${c}_fp32_t$t" "${CONF_LIMIT:-300}" --backend triton \
+          -k "float32 and -$t- and not vector and test_conformance" &
+      done
+    done; v12_wait v12g
     ;;
   v12b)  # per-config times with the pending configs among the candidates, then Nsight Compute
     export SUITE_TRITON_PENDING=1
