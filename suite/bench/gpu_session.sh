@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # One GPU run of the kernel work: `bash suite/bench/gpu_session.sh PHASE` from the repo root,
 # with $OUT set (logs and JSON land there) and the fla-core wheel in .whl/ (carried).
-#   summary DIR  (no GPU) per conformance report in DIR: cases passed, not launchable, worst error
+#   summary DIR  (no GPU) per conformance report in DIR: cases passed, not launchable, worst error,
+#                cases by kind
 #   main    (a) correctness of the default Triton configs over kinds x dtypes x head dims x T
 #               against the fp64 recurrence (gpu_check --part matrix, autotune off),
 #           (b) `suite bench` at B8_T4096_H16_D128 and B32_T2048_H12_D64 (ours, fla, SDPA),
@@ -86,8 +87,12 @@ for f in sorted(pathlib.Path(sys.argv[1]).glob("*.json")):
     for c in cases:
         for v in c["errors"].values():
             worst[c["dtype"]] = max(worst.get(c["dtype"], 0.0), v)
+    kinds = {}  # a run cut short covers the kinds pytest collects first (none, static, ...)
+    for c in cases:
+        kinds[c["kind"]] = kinds.get(c["kind"], 0) + 1
     print(f"{f.stem}: {ok}/{len(cases)} passed, {oor} not launchable, worst "
-          + ", ".join(f"{d} {w:.1e}" for d, w in sorted(worst.items())))
+          + ", ".join(f"{d} {w:.1e}" for d, w in sorted(worst.items()))
+          + "; cases by kind: " + ", ".join(f"{k} {n}" for k, n in kinds.items()))
 PY
   exit
 fi
