@@ -79,6 +79,7 @@ set -u
 if [ "${1:-}" = summary ]; then  # summary DIR: per conformance report, cases passed and worst rel. RMS by dtype
   python3 - "${2:?summary DIR}" <<'PY'
 import json, pathlib, sys
+from collections import Counter
 for f in sorted(pathlib.Path(sys.argv[1]).glob("*.json")):
     cases = json.loads(f.read_text())["cases"]
     ok = sum(c["passed"] is True for c in cases)
@@ -87,9 +88,7 @@ for f in sorted(pathlib.Path(sys.argv[1]).glob("*.json")):
     for c in cases:
         for v in c["errors"].values():
             worst[c["dtype"]] = max(worst.get(c["dtype"], 0.0), v)
-    kinds = {}  # a run cut short covers the kinds pytest collects first (none, static, ...)
-    for c in cases:
-        kinds[c["kind"]] = kinds.get(c["kind"], 0) + 1
+    kinds = Counter(c["kind"] for c in cases)  # a run cut short covers the kinds collected first
     print(f"{f.stem}: {ok}/{len(cases)} passed, {oor} not launchable, worst "
           + ", ".join(f"{d} {w:.1e}" for d, w in sorted(worst.items()))
           + "; cases by kind: " + ", ".join(f"{k} {n}" for k, n in kinds.items()))
@@ -143,9 +142,12 @@ compare() {  # compare NAME: pytest-benchmark rows against the newest stored run
   echo "== compare rc=$?"; grep -v "^ \|^Trace\|^  File" "$OUT/pytest_compare_$1.log" | tail -n 26
   (cd baselines/bench/h200 && tar czf "$OUT/baseline_$1.tgz" .)
 }
-v12_scalar() {  # v12_scalar BF16-K: the scalar family's pending configs pinned, one background run each;
-                # the other pass on its first candidate (autotuning it per case made v12av's runs
-                # compile-bound: none of them reached the `scalar` kind); KIND_K narrows the cases
+pin() {  # pin CONFIG NAME TIMEOUT K: CONFIG pinned for a whole conformance process (pytest -k K,
+         # narrowed by KIND_K); the other pass runs its first candidate, not autotuned (autotuning
+         # it per case made v12av's runs compile-bound: none of them reached the `scalar` kind)
+  SUITE_TRITON_NO_AUTOTUNE=1 SUITE_TRITON_CONFIG=$1 conf "$2" "$3" --backend triton -k "$4${KIND_K:+ and $KIND_K}"
+}
+v12_scalar() {  # v12_scalar BF16-K: the scalar family's pending configs pinned, one background run each
   local SC="not vector and test_conformance" c
   for c in fwd-scalar-bt64-bv64-w4-s2-rows fwd-scalar-bt64-bv64-w4-s2-rows-tma fwd-scalar-bt64-bv64-w8-s2-rows \
       fwd-scalar-bt32-bv128-w8-s2-rows bwd-scalar-bt64-bv128-w4-s2-dv128-k64 \
@@ -153,11 +155,11 @@ v12_scalar() {  # v12_scalar BF16-K: the scalar family's pending configs pinned,
       bwd-scalar-bt64-bv64-w4-s2-dv64-k64-dvw8-dhdv bwd-scalar-bt64-bv64-w4-s2-dv64-k64-dhdv-tma \
       bwd-scalar-bt64-bv64-w8-s2-dv128-k64-dvw8; do
     [ "${V12_DT:-}" = fp32 ] ||
-      SUITE_TRITON_NO_AUTOTUNE=1 SUITE_TRITON_CONFIG=$c conf "v12_${c}_bf16" 300 --backend triton -k "bfloat16 and $1 and $SC${KIND_K:+ and $KIND_K}" &
+      pin "$c" "v12_${c}_bf16" 300 "bfloat16 and $1 and $SC" &
   done
   for c in fwd-scalar-bt64-bv64-w4-s2-rows fwd-scalar-bt64-bv64-w4-s2-rows-tma \
       bwd-scalar-bt64-bv64-w4-s2-dv64-k64-dhdv bwd-scalar-bt64-bv128-w4-s2-dv128-k64; do
-    SUITE_TRITON_NO_AUTOTUNE=1 SUITE_TRITON_CONFIG=$c conf "v12_${c}_fp32" "${CONF_LIMIT:-300}" --backend triton -k "float32 and (-63- or -500-) and $SC${KIND_K:+ and $KIND_K}" &
+    pin "$c" "v12_${c}_fp32" "${CONF_LIMIT:-300}" "float32 and (-63- or -500-) and $SC" &
   done
 }
 v12_vector() {  # v12_vector BF16-K: the same for the vector family's pending configs
@@ -166,8 +168,8 @@ v12_vector() {  # v12_vector BF16-K: the same for the vector family's pending co
       fwd-vector-split-bt16-bv128-w8-s2-tma bwd-vector-bt16-bv64-w8-s2-dv128 bwd-vector-bt16-bv64-w8-s2-dv128-dvw8 \
       bwd-vector-bt16-bv64-w4-s2-dv128-k64; do
     [ "${V12_DT:-}" = fp32 ] ||
-      SUITE_TRITON_NO_AUTOTUNE=1 SUITE_TRITON_CONFIG=$c conf "v12_${c}_bf16" 300 --backend triton -k "bfloat16 and $1 and $VC${KIND_K:+ and $KIND_K}" &
-    SUITE_TRITON_NO_AUTOTUNE=1 SUITE_TRITON_CONFIG=$c conf "v12_${c}_fp32" "${CONF_LIMIT:-300}" --backend triton -k "float32 and (-63- or -500-) and $VC${KIND_K:+ and $KIND_K}" &
+      pin "$c" "v12_${c}_bf16" 300 "bfloat16 and $1 and $VC" &
+    pin "$c" "v12_${c}_fp32" "${CONF_LIMIT:-300}" "float32 and (-63- or -500-) and $VC" &
   done
 }
 V13_ANCHOR="fwd-vector-split-bt16-bv128-w4-s2-anchor fwd-vector-split-bt32-bv64-w4-s2-anchor
@@ -177,8 +179,8 @@ V13_ANCHOR="fwd-vector-split-bt16-bv128-w4-s2-anchor fwd-vector-split-bt32-bv64-
 v13_anchor() {  # v13_anchor: the anchor configs pinned, one background run per config and dtype
   local VC="vector and test_conformance" c
   for c in $V13_ANCHOR; do
-    SUITE_TRITON_NO_AUTOTUNE=1 SUITE_TRITON_CONFIG=$c conf "v13_${c}_bf16" "${CONF_LIMIT:-300}" --backend triton -k "bfloat16 and (-63- or -1024-) and $VC${KIND_K:+ and $KIND_K}" &
-    SUITE_TRITON_NO_AUTOTUNE=1 SUITE_TRITON_CONFIG=$c conf "v13_${c}_fp32" "${CONF_LIMIT:-300}" --backend triton -k "float32 and (-63- or -500-) and $VC${KIND_K:+ and $KIND_K}" &
+    pin "$c" "v13_${c}_bf16" "${CONF_LIMIT:-300}" "bfloat16 and (-63- or -1024-) and $VC" &
+    pin "$c" "v13_${c}_fp32" "${CONF_LIMIT:-300}" "float32 and (-63- or -500-) and $VC" &
   done
 }
 v12_wait() {  # v12_wait TAG: wait for the runs above, then one tarball of their logs and reports
@@ -403,8 +405,7 @@ case "${1:-main}" in
   v12g)  # fp32 conformance of the scalar configs that win in v12b, one process per config and T
     for c in fwd-scalar-bt64-bv64-w4-s2-rows fwd-scalar-bt64-bv64-w4-s2-rows-tma bwd-scalar-bt64-bv64-w4-s2-dv64-k64-dhdv; do
       for t in 63 500; do
-        SUITE_TRITON_NO_AUTOTUNE=1 SUITE_TRITON_CONFIG=$c conf "v12_${c}_fp32_t$t" "${CONF_LIMIT:-300}" --backend triton \
-          -k "float32 and -$t- and not vector and test_conformance" &
+        pin "$c" "v12_${c}_fp32_t$t" "${CONF_LIMIT:-300}" "float32 and -$t- and not vector and test_conformance" &
       done
     done; v12_wait v12g
     ;;
