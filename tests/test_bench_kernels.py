@@ -115,3 +115,28 @@ def test_bench_stage_command_covers_backends_kinds_sdpa_and_training(tmp_path):
     md = (tmp_path / "cpu" / "kernels.md").read_text()
     assert "x SDPA" in md and "`triton` not timed" in md
     assert [r["variant"] for r in json.loads((tmp_path / "cpu" / "train.json").read_text())["rows"]] == ["gla"]
+
+
+def test_a_triton_row_names_the_configs_that_ran():
+    """Each row of ours records the launch configs its timed calls used (forward and backward
+    passes of its family), another backend's row none; the process's SUITE_TRITON_* settings go
+    into the provenance."""
+    from suite.bench.kernels import _row
+
+    if not adapters.available("triton", torch.device("cpu")):
+        pytest.skip("Triton's interpreter is not available here")
+    p = BenchProtocol(cpu_reps=1)
+    cpu = torch.device("cpu")
+    ours = _row("triton", "B1_T40_H2_D16", "scalar", "fwdbwd", p, cpu, {})
+    assert ours["check"]["passed"] and ours["ms"] > 0
+    assert {n.split("-")[0] for n in ours["configs"]} == {"fwd", "bwd"}
+    assert all(n.split("-")[1] == "scalar" for n in ours["configs"])
+    assert "configs" not in _row("chunked", "B1_T40_H2_D16", "scalar", "fwd", p, cpu, {})
+
+
+def test_bench_provenance_names_the_tuning_settings(tmp_path, monkeypatch):
+    from suite.bench.report import write_results
+
+    monkeypatch.setenv("SUITE_TRITON_PENDING", "1")
+    json_path, _ = write_results([], BenchProtocol(), torch.device("cpu"), tmp_path)
+    assert json.loads(json_path.read_text())["provenance"]["tuning_env"] == {"SUITE_TRITON_PENDING": "1"}

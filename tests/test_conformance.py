@@ -43,6 +43,7 @@ from kernel_utils import (
     run_case,
 )
 
+from suite.bench.adapters import tuning_env
 from suite.errors import SuiteError
 from suite.kernels import available_backends, get_backend
 from suite.provenance import provenance, write_json_atomic
@@ -161,7 +162,7 @@ def _write_report() -> None:
         write_json_atomic(path, {"cases": RESULTS, "tolerance": tol, "metric": "relative RMS",
                                  "passed": all(r["passed"] is not False for r in RESULTS),
                                  "not_launchable": sum(r["passed"] is None for r in RESULTS),
-                                 "provenance": provenance(device=DEVICE)})
+                                 "provenance": provenance(device=DEVICE, tuning_env=tuning_env())})
 
 
 class Unlaunchable(Exception):
@@ -175,11 +176,20 @@ def check(backend: str, spec: tuple, config: str | None = None) -> None:
     kind, T, D, dt, regime, h0 = spec
     if backend == "parallel" and kind == "vector" and 2 * 2 * T * T * D * 8 > VECTOR_PARALLEL_BYTES:
         pytest.skip("parallel vector decay needs a [B,H,T,T,K] tensor; too large at this shape")
-    base, ref = _case(kind, T, D, regime, h0)
-    case, dtype = as_dtype(base, DTYPES[dt]), DTYPES[dt]
-    row = {"backend": backend, "config": config, "kind": kind, "shape": dict(case.shape),
+    if backend == "triton" and config is None:  # a whole process pinned by the environment
+        config = os.environ.get("SUITE_TRITON_CONFIG")
+    row = {"backend": backend, "config": config, "kind": kind, "shape": {"B": 2, "H": 2, "T": T, "K": D, "V": D},
            "dtype": dt, "regime": regime, "initial_state": h0, "errors": {}, "max_abs": {},
            "failed": [], "error": None}
+    try:  # the reference too: a case it cannot compute (out of memory, say) is reported, not lost
+        base, ref = _case(kind, T, D, regime, h0)
+    except Exception as exc:
+        row.update(passed=False, error=f"reference: {type(exc).__name__}: {exc}"[:300])
+        RESULTS.append(row)
+        _write_report()
+        raise
+    case, dtype = as_dtype(base, DTYPES[dt]), DTYPES[dt]
+    row["shape"] = dict(case.shape)
     try:
         with nan_poisoned_allocations():
             out = run_case(case, backend)
@@ -210,12 +220,16 @@ def test_conformance(conformance_case):
 
 def _config_grid(kind: str, cfg: dict) -> list[tuple]:
     """The reduced grid of one config; an `anchor` config also on a medium gate (on the CPU's
-    small shapes the strong one takes the hierarchy in every chunk, the medium one the anchor)."""
+    small shapes the strong one takes the hierarchy in every chunk, the medium one the anchor);
+    on the GPU, the head dims and dtypes the config is admitted at (tuning.fits)."""
     if _small_set("triton"):
         regimes = ("strong", "medium") if cfg.get("anchor") else ("strong",)
         return [(kind, 130, 16, "float32", regime, True) for regime in regimes]
+    from suite.kernels.triton.tuning import fits
+
     return [(kind, T, D, dt, regime, True) for T in (63, 1024) for D in (64, 128)
-            for dt in ("bfloat16", "float32") for regime in ("weak", "strong")]
+            for dt in ("bfloat16", "float32") for regime in ("weak", "strong")
+            if fits(cfg, D, dt == "float32")]
 
 
 def test_triton_config(triton_config):

@@ -149,19 +149,61 @@ def test_rows_sweep_equals_decayed_operand_sweep(kind):
 def test_pending_configs_are_candidates_only_when_asked(monkeypatch):
     """A config not yet run on a GPU is checked when pinned, timed under SUITE_TRITON_PENDING=1,
     and otherwise never chosen."""
-    from suite.kernels.triton import autotune_configs, pinned
-    from suite.kernels.triton.tuning import candidates
+    from suite.kernels.triton import pinned, tuning
 
-    pend = [c["name"] for c in autotune_configs("fwd", "scalar", 128) if c.get("pending")]
-    assert pend, "expected a pending scalar forward config"
+    base = next(c for c in tuning.autotune_configs("fwd", "scalar", 128) if not c["split"])
+    pend = dict(base, name="test-pending", pending=True)
+    monkeypatch.setattr(tuning, "_CONFIGS", [*tuning._CONFIGS, pend])
     monkeypatch.delenv("SUITE_TRITON_PENDING", raising=False)
-    names = [c["name"] for c in candidates("fwd", "scalar", None, 128)]
-    assert names and not set(pend) & set(names)
+    names = [c["name"] for c in tuning.candidates("fwd", "scalar", None, 128)]
+    assert names and "test-pending" not in names
     monkeypatch.setenv("SUITE_TRITON_PENDING", "1")
-    assert set(pend) <= {c["name"] for c in candidates("fwd", "scalar", None, 128)}
+    assert "test-pending" in {c["name"] for c in tuning.candidates("fwd", "scalar", None, 128)}
     monkeypatch.delenv("SUITE_TRITON_PENDING")
-    with pinned(pend[0]):
-        assert [c["name"] for c in candidates("fwd", "scalar", None, 128)] == [pend[0]]
+    with pinned("test-pending"):
+        assert [c["name"] for c in tuning.candidates("fwd", "scalar", None, 128)] == ["test-pending"]
+
+
+def test_fp32_admission_bounds_the_head_dim(monkeypatch):
+    """Configs admitted in fp32 only up to D = 64 (the rows forwards, the fused 64-row backward)
+    are candidates in bf16 at D = 128 and in fp32 at D = 64, never in fp32 at D = 128; a forward
+    pinned at 64 rows in fp32 at D = 128 still finds 64-row backward configs, none of them fused."""
+    from suite.kernels.triton import pinned, tuning
+
+    monkeypatch.delenv("SUITE_TRITON_PENDING", raising=False)
+    monkeypatch.delenv("SUITE_TRITON_CONFIG", raising=False)
+    bounded = {c["name"] for c in tuning.autotune_configs("fwd", "scalar") if c.get("fp32_max_d") == 64}
+    assert {c["name"] for c in tuning.autotune_configs("fwd", "scalar") if c.get("rows")} <= bounded
+
+    def names(pass_, d, fp32):
+        return {c["name"] for c in tuning.candidates(pass_, "scalar", None, d, fp32)}
+
+    assert bounded <= names("fwd", 128, False) and bounded <= names("fwd", 64, True)
+    assert not bounded & names("fwd", 128, True)
+    fused = next(c["name"] for c in tuning.autotune_configs("bwd", "scalar") if not c["dv_split"] and c["BT"] == 64)
+    assert fused in names("bwd", 64, True) and fused not in names("bwd", 128, True)
+    with pinned(next(n for n in sorted(bounded) if "-bt64-" in n)) as fwd:
+        bt = tuning.train_bt("scalar", 128, 128, fp32=True)
+        bwd = [c for c in tuning.candidates("bwd", "scalar", None, 128, True) if c["BT"] == bt]
+    assert bt == fwd["BT"] and bwd and all(c["dv_split"] for c in bwd)
+
+
+def test_recording_lists_the_configs_chosen():
+    """`tuning.recording()` collects the name of every config `choose` returns inside it, in
+    order, in every open block; nothing outside the block."""
+    import torch
+
+    from suite.kernels.triton import tuning
+
+    a, b = tuning.autotune_configs("fwd", "scalar")[:2]
+    cpu = torch.device("cpu")
+    tuning.choose(("k",), [b, a], lambda c: None, cpu)
+    with tuning.recording() as outer:
+        tuning.choose(("k",), [a, b], lambda c: None, cpu)
+        with tuning.recording() as inner:
+            tuning.choose(("k",), [b], lambda c: None, cpu)
+    tuning.choose(("k",), [a], lambda c: None, cpu)
+    assert outer == [a["name"], b["name"]] and inner == [b["name"]]
 
 
 @pytest.mark.parametrize("family", ["scalar", "vector"])

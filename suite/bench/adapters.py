@@ -16,6 +16,9 @@ against the fp64 recurrence, whether the result may be timed.
 
 from __future__ import annotations
 
+import contextlib
+import os
+
 import torch
 import torch.nn.functional as F
 
@@ -92,6 +95,24 @@ def backend_fn(backend: str, kind: str, scale: float):
 
     get_backend(backend)  # raises SuiteError when unavailable
     return lambda q, k, v, g: attend(q, k, v, g, scale=scale, backend=backend)[0]
+
+
+@contextlib.contextmanager
+def configs_used(backend: str):
+    """The names of the launch configs chosen inside the block, in order (ours: `triton`; an
+    empty list for any other backend), for the row's provenance."""
+    if backend != "triton":
+        yield []
+        return
+    from suite.kernels.triton import tuning
+
+    with tuning.recording() as used:
+        yield used
+
+
+def tuning_env() -> dict[str, str]:
+    """The SUITE_TRITON_* settings of this process (pinning, pending configs, autotune off)."""
+    return {k: v for k, v in sorted(os.environ.items()) if k.startswith("SUITE_TRITON_")}
 
 
 def available(backend: str, device: torch.device) -> bool:

@@ -2,7 +2,7 @@
 # One GPU run of the kernel work: `bash suite/bench/gpu_session.sh PHASE` from the repo root,
 # with $OUT set (logs and JSON land there) and the fla-core wheel in .whl/ (carried).
 #   summary DIR  (no GPU) per conformance report in DIR: cases passed, not launchable, worst error,
-#                cases by kind
+#                cases by kind (per config across reports: `python -m suite.bench.coverage DIR`)
 #   main    (a) correctness of the default Triton configs over kinds x dtypes x head dims x T
 #               against the fp64 recurrence (gpu_check --part matrix, autotune off),
 #           (b) `suite bench` at B8_T4096_H16_D128 and B32_T2048_H12_D64 (ours, fla, SDPA),
@@ -63,6 +63,9 @@
 #   v12av   v12a and v12v in one call (T in 63 and 1024 for bf16), for a session short of device time
 #   v12f    v12av's fp32 runs alone (CONF_LIMIT seconds each, default 300), one tarball
 #   v12s    v12's scalar-family configs pinned on the `scalar` kind alone (the other pass not autotuned)
+#   v12t    v12's scalar-family configs in fp32: each at D = 64, the backward ones at D = 128
+#   v12u    v12t's gaps (fp32 static at D = 64; the 32-row forward's scalar kind), fewer processes
+#   v12w    the v12 scalar-family cases earlier runs' time limits cut off
 #   v12g    fp32 conformance of v12b's scalar winners (rows forward, dhdv backward), per config and T
 #   v12b    per-config times (gpu_tune) with the pending configs, Nsight Compute on the anchor's launches
 #   v12c    bench: the anchor's rows (ours, every decayed kind), the 160M scalar rows beside fla
@@ -147,13 +150,14 @@ pin() {  # pin CONFIG NAME TIMEOUT K: CONFIG pinned for a whole conformance proc
          # it per case made v12av's runs compile-bound: none of them reached the `scalar` kind)
   SUITE_TRITON_NO_AUTOTUNE=1 SUITE_TRITON_CONFIG=$1 conf "$2" "$3" --backend triton -k "$4${KIND_K:+ and $KIND_K}"
 }
+V12_FWD="fwd-scalar-bt64-bv64-w4-s2-rows fwd-scalar-bt64-bv64-w4-s2-rows-tma fwd-scalar-bt64-bv64-w8-s2-rows
+  fwd-scalar-bt32-bv128-w8-s2-rows"
+V12_BWD="bwd-scalar-bt64-bv128-w4-s2-dv128-k64 bwd-scalar-bt64-bv64-w4-s2-dv64-k64-dhdv
+  bwd-scalar-bt64-bv64-w4-s2-dv128-k64-dvw8 bwd-scalar-bt64-bv64-w4-s2-dv64-k64-dvw8-dhdv
+  bwd-scalar-bt64-bv64-w4-s2-dv64-k64-dhdv-tma bwd-scalar-bt64-bv64-w8-s2-dv128-k64-dvw8"
 v12_scalar() {  # v12_scalar BF16-K: the scalar family's pending configs pinned, one background run each
   local SC="not vector and test_conformance" c
-  for c in fwd-scalar-bt64-bv64-w4-s2-rows fwd-scalar-bt64-bv64-w4-s2-rows-tma fwd-scalar-bt64-bv64-w8-s2-rows \
-      fwd-scalar-bt32-bv128-w8-s2-rows bwd-scalar-bt64-bv128-w4-s2-dv128-k64 \
-      bwd-scalar-bt64-bv64-w4-s2-dv128-k64-dvw8 bwd-scalar-bt64-bv64-w4-s2-dv64-k64-dhdv \
-      bwd-scalar-bt64-bv64-w4-s2-dv64-k64-dvw8-dhdv bwd-scalar-bt64-bv64-w4-s2-dv64-k64-dhdv-tma \
-      bwd-scalar-bt64-bv64-w8-s2-dv128-k64-dvw8; do
+  for c in $V12_FWD $V12_BWD; do
     [ "${V12_DT:-}" = fp32 ] ||
       pin "$c" "v12_${c}_bf16" 300 "bfloat16 and $1 and $SC" &
   done
@@ -401,6 +405,34 @@ case "${1:-main}" in
   v12s)  # the v12 scalar-family configs on the `scalar` kind (all v12av's runs timed out before it):
           # bf16 T = 63 / 1024, fp32 T = 63 / 500
     KIND_K="-scalar-" v12_scalar "(-63- or -1024-)"; v12_wait v12s
+    ;;
+  v12t)  # v12's scalar family in fp32 where v12f/v12g/v12s left gaps: every config at D = 64 (all
+         # kinds), the backward configs at D = 128 (a forward pinned at 64 rows hangs there: its
+         # step's backward is the fused 64-row pass, which does not finish compiling in fp32 at D = 128)
+    FP="float32 and (-63- or -500-) and not vector and test_conformance"
+    for c in $V12_FWD $V12_BWD; do pin "$c" "v12t_${c}_d64" "${CONF_LIMIT:-420}" "$FP and -64-" & done
+    set -- $V12_BWD
+    for c in $1 $2; do pin "$c" "v12t_${c}_d128s" "${CONF_LIMIT:-420}" "$FP and -128- and -static-" & done
+    for c in $3 $4 $5 $6; do pin "$c" "v12t_${c}_d128" "${CONF_LIMIT:-420}" "$FP and -128-" & done
+    v12_wait v12t
+    ;;
+  v12u)  # v12t's gaps, ten processes (v12t's sixteen ran the GPU out of memory): the static kind
+         # in fp32 at D = 64 for every config, the scalar kind for the 32-row forward
+    FP="float32 and (-63- or -500-) and -64- and not vector and test_conformance"
+    for c in $V12_FWD $V12_BWD; do pin "$c" "v12u_${c}_d64s" "${CONF_LIMIT:-300}" "$FP and -static-" & done
+    wait; set -- $V12_FWD
+    pin "$4" "v12u_${4}_d64k" "${CONF_LIMIT:-200}" "$FP and -scalar-"
+    v12_wait v12u
+    ;;
+  v12w)  # the cases earlier runs' time limits cut off: bf16 static at T = 1024, D = 128, strong decay;
+         # fp32 kind `none` for three backward configs
+    SC="not vector and test_conformance"; set -- $V12_BWD
+    for c in $1 $2 $3 $5 $6 fwd-scalar-bt64-bv64-w8-s2-rows; do
+      pin "$c" "v12w_${c}_bf16s" "${CONF_LIMIT:-200}" "bfloat16 and -1024- and -128- and -static- and -strong- and $SC" &
+    done
+    for c in $4 $5; do pin "$c" "v12w_${c}_d64n" "${CONF_LIMIT:-200}" "float32 and (-63- or -500-) and -64- and -none- and $SC" & done
+    pin "$6" "v12w_${6}_d128n" "${CONF_LIMIT:-200}" "float32 and (-63- or -500-) and -128- and -none- and $SC" &
+    v12_wait v12w
     ;;
   v12g)  # fp32 conformance of the scalar configs that win in v12b, one process per config and T
     for c in fwd-scalar-bt64-bv64-w4-s2-rows fwd-scalar-bt64-bv64-w4-s2-rows-tma bwd-scalar-bt64-bv64-w4-s2-dv64-k64-dhdv; do

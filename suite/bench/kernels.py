@@ -102,10 +102,13 @@ def _row(backend, name, kind, mode, p, device, checks) -> dict:
     if not checks[ck_key]["passed"]:
         return row
     try:
-        med, lo, hi = time_one(backend, shape, kind, mode, p, device)
+        with adapters.configs_used(backend) as used:
+            med, lo, hi = time_one(backend, shape, kind, mode, p, device)
     except Exception as exc:  # noqa: BLE001 - e.g. out of memory at one shape: recorded
         row["error"] = f"{type(exc).__name__}: {exc}"[:300]
         return row
+    if used:  # the configs that ran (autotuned or pinned), first use first
+        row["configs"] = list(dict.fromkeys(used))
     flops, nbytes = work(shape, kind, mode, dtype.itemsize, backend)
     if device.type != "cuda":
         row["reps"] = p.cpu_reps

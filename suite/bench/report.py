@@ -13,7 +13,7 @@ from __future__ import annotations
 import dataclasses
 from pathlib import Path
 
-from suite.bench.adapters import INPUTS
+from suite.bench.adapters import INPUTS, tuning_env
 from suite.bench.kernels import CEILINGS
 from suite.provenance import provenance, write_json_atomic, write_text_atomic
 
@@ -83,7 +83,8 @@ def write_results(rows, protocol, device, out_dir: Path,
                   backends: dict[str, str] | None = None) -> tuple[Path, Path]:
     from suite.provenance import device_info
 
-    prov = provenance(device=device, protocol=dataclasses.asdict(protocol), ceilings=CEILINGS)
+    prov = provenance(device=device, protocol=dataclasses.asdict(protocol), ceilings=CEILINGS,
+                      tuning_env=tuning_env())
     data = {"rows": rows, "provenance": prov}
     if backends is not None:
         data["backends"] = backends

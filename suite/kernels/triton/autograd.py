@@ -53,8 +53,9 @@ def run_forward(q, k, v, g, h0, scale, kind, *, save, store_ht):
     B, T, H, K = q.shape
     V = v.shape[-1]
     family = _family(kind)
-    bt = tuning.train_bt(family, K, V, q.dtype == torch.float32) if save else None
-    cands = tuning.candidates("fwd", family, bt, max(K, V))
+    fp32 = q.dtype == torch.float32
+    bt = tuning.train_bt(family, K, V, fp32) if save else None
+    cands = tuning.candidates("fwd", family, bt, max(K, V), fp32)
     o = torch.empty_like(v)
     ht = q.new_empty(B, H, K, V, dtype=torch.float32) if store_ht else None
 
@@ -76,7 +77,7 @@ def run_backward(saved, do, dht, scale, kind, bt, need_dg=True):
     q, v = saved["q"], saved["v"]
     family = _family(kind)
     d = max(q.shape[-1], v.shape[-1])
-    cands = [c for c in tuning.candidates("bwd", family, None, d) if c["BT"] == bt]
+    cands = [c for c in tuning.candidates("bwd", family, None, d, q.dtype == torch.float32) if c["BT"] == bt]
     if not cands:  # e.g. a pinned forward config whose BT no backward config of this d has
         same_bt = [c for c in tuning.autotune_configs("bwd", family) if c["BT"] == bt]
         base = (same_bt or tuning.autotune_configs("bwd", family))[0]
