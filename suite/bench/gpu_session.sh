@@ -145,6 +145,12 @@ compare() {  # compare NAME: pytest-benchmark rows against the newest stored run
   echo "== compare rc=$?"; grep -v "^ \|^Trace\|^  File" "$OUT/pytest_compare_$1.log" | tail -n 26
   (cd baselines/bench/h200 && tar czf "$OUT/baseline_$1.tgz" .)
 }
+bg() {  # bg CMD...: CMD in the background, at most MAXP (default 10) at once: sixteen conformance
+        # processes ran one H100 out of memory (v12t), ten did not (v12u); each CMD's own time
+        # limit starts when it starts, so a phase of more than MAXP runs takes longer
+  while [ "$(jobs -rp | wc -l)" -ge "${MAXP:-10}" ]; do wait -n; done
+  "$@" &
+}
 pin() {  # pin CONFIG NAME TIMEOUT K: CONFIG pinned for a whole conformance process (pytest -k K,
          # narrowed by KIND_K); the other pass runs its first candidate, not autotuned (autotuning
          # it per case made v12av's runs compile-bound: none of them reached the `scalar` kind)
@@ -159,11 +165,11 @@ v12_scalar() {  # v12_scalar BF16-K: the scalar family's pending configs pinned,
   local SC="not vector and test_conformance" c
   for c in $V12_FWD $V12_BWD; do
     [ "${V12_DT:-}" = fp32 ] ||
-      pin "$c" "v12_${c}_bf16" 300 "bfloat16 and $1 and $SC" &
+      bg pin "$c" "v12_${c}_bf16" 300 "bfloat16 and $1 and $SC"
   done
   for c in fwd-scalar-bt64-bv64-w4-s2-rows fwd-scalar-bt64-bv64-w4-s2-rows-tma \
       bwd-scalar-bt64-bv64-w4-s2-dv64-k64-dhdv bwd-scalar-bt64-bv128-w4-s2-dv128-k64; do
-    pin "$c" "v12_${c}_fp32" "${CONF_LIMIT:-300}" "float32 and (-63- or -500-) and $SC" &
+    bg pin "$c" "v12_${c}_fp32" "${CONF_LIMIT:-300}" "float32 and (-63- or -500-) and $SC"
   done
 }
 v12_vector() {  # v12_vector BF16-K: the same for the vector family's pending configs
@@ -172,8 +178,8 @@ v12_vector() {  # v12_vector BF16-K: the same for the vector family's pending co
       fwd-vector-split-bt16-bv128-w8-s2-tma bwd-vector-bt16-bv64-w8-s2-dv128 bwd-vector-bt16-bv64-w8-s2-dv128-dvw8 \
       bwd-vector-bt16-bv64-w4-s2-dv128-k64; do
     [ "${V12_DT:-}" = fp32 ] ||
-      pin "$c" "v12_${c}_bf16" 300 "bfloat16 and $1 and $VC" &
-    pin "$c" "v12_${c}_fp32" "${CONF_LIMIT:-300}" "float32 and (-63- or -500-) and $VC" &
+      bg pin "$c" "v12_${c}_bf16" 300 "bfloat16 and $1 and $VC"
+    bg pin "$c" "v12_${c}_fp32" "${CONF_LIMIT:-300}" "float32 and (-63- or -500-) and $VC"
   done
 }
 V13_ANCHOR="fwd-vector-split-bt16-bv128-w4-s2-anchor fwd-vector-split-bt32-bv64-w4-s2-anchor
@@ -183,8 +189,8 @@ V13_ANCHOR="fwd-vector-split-bt16-bv128-w4-s2-anchor fwd-vector-split-bt32-bv64-
 v13_anchor() {  # v13_anchor: the anchor configs pinned, one background run per config and dtype
   local VC="vector and test_conformance" c
   for c in $V13_ANCHOR; do
-    pin "$c" "v13_${c}_bf16" "${CONF_LIMIT:-300}" "bfloat16 and (-63- or -1024-) and $VC" &
-    pin "$c" "v13_${c}_fp32" "${CONF_LIMIT:-300}" "float32 and (-63- or -500-) and $VC" &
+    bg pin "$c" "v13_${c}_bf16" "${CONF_LIMIT:-300}" "bfloat16 and (-63- or -1024-) and $VC"
+    bg pin "$c" "v13_${c}_fp32" "${CONF_LIMIT:-300}" "float32 and (-63- or -500-) and $VC"
   done
 }
 v12_wait() {  # v12_wait TAG: wait for the runs above, then one tarball of their logs and reports
@@ -410,16 +416,16 @@ case "${1:-main}" in
          # kinds), the backward configs at D = 128 (a forward pinned at 64 rows hangs there: its
          # step's backward is the fused 64-row pass, which does not finish compiling in fp32 at D = 128)
     FP="float32 and (-63- or -500-) and not vector and test_conformance"
-    for c in $V12_FWD $V12_BWD; do pin "$c" "v12t_${c}_d64" "${CONF_LIMIT:-420}" "$FP and -64-" & done
+    for c in $V12_FWD $V12_BWD; do bg pin "$c" "v12t_${c}_d64" "${CONF_LIMIT:-420}" "$FP and -64-"; done
     set -- $V12_BWD
-    for c in $1 $2; do pin "$c" "v12t_${c}_d128s" "${CONF_LIMIT:-420}" "$FP and -128- and -static-" & done
-    for c in $3 $4 $5 $6; do pin "$c" "v12t_${c}_d128" "${CONF_LIMIT:-420}" "$FP and -128-" & done
+    for c in $1 $2; do bg pin "$c" "v12t_${c}_d128s" "${CONF_LIMIT:-420}" "$FP and -128- and -static-"; done
+    for c in $3 $4 $5 $6; do bg pin "$c" "v12t_${c}_d128" "${CONF_LIMIT:-420}" "$FP and -128-"; done
     v12_wait v12t
     ;;
   v12u)  # v12t's gaps, ten processes (v12t's sixteen ran the GPU out of memory): the static kind
          # in fp32 at D = 64 for every config, the scalar kind for the 32-row forward
     FP="float32 and (-63- or -500-) and -64- and not vector and test_conformance"
-    for c in $V12_FWD $V12_BWD; do pin "$c" "v12u_${c}_d64s" "${CONF_LIMIT:-300}" "$FP and -static-" & done
+    for c in $V12_FWD $V12_BWD; do bg pin "$c" "v12u_${c}_d64s" "${CONF_LIMIT:-300}" "$FP and -static-"; done
     wait; set -- $V12_FWD
     pin "$4" "v12u_${4}_d64k" "${CONF_LIMIT:-200}" "$FP and -scalar-"
     v12_wait v12u
@@ -428,16 +434,16 @@ case "${1:-main}" in
          # fp32 kind `none` for three backward configs
     SC="not vector and test_conformance"; set -- $V12_BWD
     for c in $1 $2 $3 $5 $6 fwd-scalar-bt64-bv64-w8-s2-rows; do
-      pin "$c" "v12w_${c}_bf16s" "${CONF_LIMIT:-200}" "bfloat16 and -1024- and -128- and -static- and -strong- and $SC" &
+      bg pin "$c" "v12w_${c}_bf16s" "${CONF_LIMIT:-200}" "bfloat16 and -1024- and -128- and -static- and -strong- and $SC"
     done
-    for c in $4 $5; do pin "$c" "v12w_${c}_d64n" "${CONF_LIMIT:-200}" "float32 and (-63- or -500-) and -64- and -none- and $SC" & done
-    pin "$6" "v12w_${6}_d128n" "${CONF_LIMIT:-200}" "float32 and (-63- or -500-) and -128- and -none- and $SC" &
+    for c in $4 $5; do bg pin "$c" "v12w_${c}_d64n" "${CONF_LIMIT:-200}" "float32 and (-63- or -500-) and -64- and -none- and $SC"; done
+    bg pin "$6" "v12w_${6}_d128n" "${CONF_LIMIT:-200}" "float32 and (-63- or -500-) and -128- and -none- and $SC"
     v12_wait v12w
     ;;
   v12g)  # fp32 conformance of the scalar configs that win in v12b, one process per config and T
     for c in fwd-scalar-bt64-bv64-w4-s2-rows fwd-scalar-bt64-bv64-w4-s2-rows-tma bwd-scalar-bt64-bv64-w4-s2-dv64-k64-dhdv; do
       for t in 63 500; do
-        pin "$c" "v12_${c}_fp32_t$t" "${CONF_LIMIT:-300}" "float32 and -$t- and not vector and test_conformance" &
+        bg pin "$c" "v12_${c}_fp32_t$t" "${CONF_LIMIT:-300}" "float32 and -$t- and not vector and test_conformance"
       done
     done; v12_wait v12g
     ;;
