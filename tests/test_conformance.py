@@ -136,10 +136,13 @@ def _shard(text: str | None) -> tuple[int, int]:
     return int(m[1]), int(m[2])
 
 
+CASE_BH = {"B": 2, "H": 2}  # batch and heads of every case
+
+
 @functools.lru_cache(maxsize=8)
 def _case(kind, T, D, regime, h0):
     """The bf16-grid case (fp32 copy) and its fp64 reference, once per process."""
-    case = make_case(kind, regime, B=2, T=T, H=2, K=D, V=D, dtype=torch.float32, h0=h0,
+    case = make_case(kind, regime, T=T, K=D, V=D, **CASE_BH, dtype=torch.float32, h0=h0,
                      device=DEVICE, seed=T * 7 + D, grid=torch.bfloat16)
     return case, reference(case)
 
@@ -178,7 +181,7 @@ def check(backend: str, spec: tuple, config: str | None = None) -> None:
         pytest.skip("parallel vector decay needs a [B,H,T,T,K] tensor; too large at this shape")
     if backend == "triton" and config is None:  # a whole process pinned by the environment
         config = os.environ.get("SUITE_TRITON_CONFIG")
-    row = {"backend": backend, "config": config, "kind": kind, "shape": {"B": 2, "H": 2, "T": T, "K": D, "V": D},
+    row = {"backend": backend, "config": config, "kind": kind, "shape": {**CASE_BH, "T": T, "K": D, "V": D},
            "dtype": dt, "regime": regime, "initial_state": h0, "errors": {}, "max_abs": {},
            "failed": [], "error": None}
     try:  # the reference too: a case it cannot compute (out of memory, say) is reported, not lost
@@ -189,7 +192,6 @@ def check(backend: str, spec: tuple, config: str | None = None) -> None:
         _write_report()
         raise
     case, dtype = as_dtype(base, DTYPES[dt]), DTYPES[dt]
-    row["shape"] = dict(case.shape)
     try:
         with nan_poisoned_allocations():
             out = run_case(case, backend)

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # One GPU run of the kernel work: `bash suite/bench/gpu_session.sh PHASE` from the repo root,
 # with $OUT set (logs and JSON land there) and the fla-core wheel in .whl/ (carried).
+#   compile CONFIG [DTYPE] [D] [LIMIT]  (no GPU) compile time and ptxas report of one config for Hopper
 #   summary DIR  (no GPU) per conformance report in DIR: cases passed, not launchable, worst error,
 #                cases by kind (per config across reports: `python -m suite.bench.coverage DIR`)
 #   main    (a) correctness of the default Triton configs over kinds x dtypes x head dims x T
@@ -79,6 +80,21 @@
 #   v2c     static check, three-shape bench, fla conformance (T <= 500), fp16/fp32, baseline
 #   v2b     conformance (triton, fp16/fp32) + every pinned config + T sweep + pytest-benchmark baseline
 set -u
+if [ "${1:-}" = compile ]; then  # compile CONFIG [DTYPE] [D] [LIMIT]: Hopper compile time of one config
+  # (kinds static and scalar for the scalar family), no GPU; "not finished" past LIMIT seconds
+  timeout "${5:-600}" python3 - "${2:?compile CONFIG}" "${3:-bf16}" "${4:-128}" <<'PY' \
+    || echo "${2}: not finished within ${5:-600} s (${3:-bf16}, D = ${4:-128})"
+import sys, time
+from suite.kernels.triton.resources import compile_config, ptxas_report
+from suite.kernels.triton.tuning import config_by_name
+cfg, dt, d = config_by_name(sys.argv[1]), sys.argv[2], int(sys.argv[3])
+for kind_id in ((1, 2) if cfg["family"] == "scalar" else (3,)):
+    t0 = time.time()
+    kernel = compile_config(cfg, kind_id, d, d, dt)
+    print(f"{cfg['name']} kind {kind_id} {dt} D = {d}: {time.time() - t0:.1f} s", ptxas_report(kernel), flush=True)
+PY
+  exit 0
+fi
 if [ "${1:-}" = summary ]; then  # summary DIR: per conformance report, cases passed and worst rel. RMS by dtype
   python3 - "${2:?summary DIR}" <<'PY'
 import json, pathlib, sys
