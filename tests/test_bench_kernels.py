@@ -11,7 +11,7 @@ import pytest
 import torch
 
 from suite.bench import adapters
-from suite.bench.kernels import plan, work
+from suite.bench.kernels import CEILINGS, plan, work
 from suite.bench.protocol import BenchProtocol, parse_shape
 from suite.cli import main
 from suite.config import from_mapping
@@ -127,11 +127,11 @@ def test_a_triton_row_names_the_configs_that_ran():
         pytest.skip("Triton's interpreter is not available here")
     p = BenchProtocol(cpu_reps=1)
     cpu = torch.device("cpu")
-    ours = _row("triton", "B1_T40_H2_D16", "scalar", "fwdbwd", p, cpu, {})
+    ours = _row("triton", "B1_T40_H2_D16", "scalar", "fwdbwd", p, cpu, {}, CEILINGS)
     assert ours["check"]["passed"] and ours["ms"] > 0
     assert {n.split("-")[0] for n in ours["configs"]} == {"fwd", "bwd"}
     assert all(n.split("-")[1] == "scalar" for n in ours["configs"])
-    assert "configs" not in _row("chunked", "B1_T40_H2_D16", "scalar", "fwd", p, cpu, {})
+    assert "configs" not in _row("chunked", "B1_T40_H2_D16", "scalar", "fwd", p, cpu, {}, CEILINGS)
 
 
 def test_bench_provenance_names_the_tuning_settings(tmp_path, monkeypatch):
@@ -140,3 +140,29 @@ def test_bench_provenance_names_the_tuning_settings(tmp_path, monkeypatch):
     monkeypatch.setenv("SUITE_TRITON_PENDING", "1")
     json_path, _ = write_results([], BenchProtocol(), torch.device("cpu"), tmp_path)
     assert json.loads(json_path.read_text())["provenance"]["tuning_env"] == {"SUITE_TRITON_PENDING": "1"}
+
+
+def test_floors_are_taken_against_the_given_ceilings(tmp_path):
+    """A row's floor is max(bytes / bandwidth, FLOPs / matmul rate) of the ceilings passed (those
+    of the GPU it ran on); the table and the provenance state them with their source, and a GPU
+    without measured ceilings gets the H200's, saying so."""
+    from suite.bench.ceilings import STORED, for_slug
+    from suite.bench.kernels import _row
+    from suite.bench.merge import merge
+    from suite.bench.report import write_results
+
+    p, cpu = BenchProtocol(cpu_reps=1), torch.device("cpu")
+    shape = "B1_T64_H2_D16"
+    flops, nbytes = work(parse_shape(shape), "scalar", "fwd", 4, "chunked")
+    slow = {"hbm_TBps": 0.5, "bf16_TFLOPs": 10.0, "source": "a test GPU"}
+    row = _row("chunked", shape, "scalar", "fwd", p, cpu, {}, slow)
+    assert row["floor_ms"] == pytest.approx(max(nbytes / 0.5e9, flops / 10e9))
+    assert _row("chunked", shape, "scalar", "fwd", p, cpu, {}, CEILINGS)["floor_ms"] == pytest.approx(
+        max(nbytes / CEILINGS["hbm_TBps"] / 1e9, flops / CEILINGS["bf16_TFLOPs"] / 1e9))
+    json_path, md_path = write_results([row], p, cpu, tmp_path, ceilings=slow)
+    assert json.loads(json_path.read_text())["provenance"]["ceilings"] == slow
+    assert "floor = max(bytes / 0.5 TB/s, FLOPs / 10 TFLOP/s; a test GPU)" in md_path.read_text()
+    assert merge([json_path])["ceilings"] == slow
+    other = for_slug("a100-sxm4-80gb")
+    assert other["hbm_TBps"] == STORED["h200"]["hbm_TBps"] and "a100-sxm4-80gb" in other["source"]
+    assert for_slug("h200") == STORED["h200"]

@@ -119,6 +119,7 @@ def run(args) -> int:
         print(f"wrote {json_path} and {md_path}")
     if args.what == "train":
         return 0
+    from suite.bench.ceilings import for_slug
     from suite.bench.kernels import measure
     from suite.bench.report import write_results
 
@@ -129,9 +130,10 @@ def run(args) -> int:
     status = {b: backend_status(b, device) for b in requested}
     timed = [b for b in requested if status[b] == "timed"]
     # results files are rewritten after every row, so partial results survive a kill
-    rows = measure(p, device, shapes=shapes, backends=timed,
-                   on_row=lambda rows: write_results(rows, p, device, out_dir, status)) if timed else []
-    json_path, md_path = write_results(rows, p, device, out_dir, status)
+    ceilings = for_slug(gpu_slug(device) if device.type == "cuda" else "h200")
+    rows = measure(p, device, shapes=shapes, backends=timed, ceilings=ceilings,
+                   on_row=lambda rows: write_results(rows, p, device, out_dir, status, ceilings)) if timed else []
+    json_path, md_path = write_results(rows, p, device, out_dir, status, ceilings)
     print(md_path.read_text())
     print(f"wrote {json_path} and {md_path}")
     return 0

@@ -76,6 +76,9 @@
 #   v13b    their times: gpu_tune (16-row training step with the anchor among the candidates, then
 #           the 32-row step pinned), the split forward's passes alone, Nsight Compute on vector-fwd
 #   v13c    bench: the anchor's vector rows, ours (pending on) beside fla, in one run
+#   v14a    v14 (NOTES.md): this GPU's ceilings (python -m suite.bench.ceilings); the split forward's state pass and the backward's state-gradient sweep
+#           alone, per block size and warps (gpu_tune --sweeps), anchor and 160M shapes
+#   v14b    V14="CONFIG ...": those configs pinned (conformance), then their times (gpu_tune, pending on)
 #   v2d     160M-shape bench (ours, fla, SDPA), SDPA at the anchor, fla conformance (T=63, D=64)
 #   v2c     static check, three-shape bench, fla conformance (T <= 500), fp16/fp32, baseline
 #   v2b     conformance (triton, fp16/fp32) + every pinned config + T sweep + pytest-benchmark baseline
@@ -512,6 +515,35 @@ case "${1:-main}" in
     bench bench_anchor_vector 300 --shapes B8_T4096_H16_D128 --kinds vector --backends triton fla
     scrub
     (cd "$OUT" && tar czf v13c.tgz bench_*/ ./*.log && rm -rf bench_*/ ./*.log)
+    ;;
+  v14a)  # this GPU's copy bandwidth and bf16 matmul rate; the two state sweeps alone per block size
+         # and warps, at the training chunk size; then the step with v14's pending configs among the
+         # candidates (gpu_tune, vector)
+    python3 -m suite.bench.ceilings | tee "$OUT/ceilings_v14a.json"
+    timeout "${SWEEP_LIMIT:-240}" python3 -m suite.bench.gpu_tune --sweeps --shapes B8_T4096_H16_D128 \
+      B32_T2048_H12_D64 --kinds vector scalar > "$OUT/gpu_tune_v14a_sweeps.log" 2>&1; echo "== sweeps rc=$?"
+    # per (shape, kind, sweep): the 64 x 64 blocks on 4 warps, then the three fastest
+    grep " ms, " "$OUT/gpu_tune_v14a_sweeps.log" | sort -k1,1 -k2,2 -k4,4 -k7,7n \
+      | awk '{k=$1" "$2" "$4} k!=p {n=0; p=k} / 64x64 w4:/ || n++ < 3'
+    export SUITE_TRITON_PENDING=1
+    timeout "${TUNE_LIMIT:-170}" python3 -m suite.bench.gpu_tune --shapes B8_T4096_H16_D128 B32_T2048_H12_D64 \
+      --kinds vector > "$OUT/gpu_tune_v14a.log" 2>&1; echo "== gpu_tune rc=$?"
+    grep -v -i warn "$OUT/gpu_tune_v14a.log" | tail -n 12
+    scrub
+    ;;
+  v14b)  # V14="CONFIG ...": each pinned (conformance of its family's kinds, bf16 T = 63 / 1024,
+          # fp32 T = 63 / 500), then gpu_tune with them among the candidates (pending on)
+    for c in ${V14:?V14=CONFIG...}; do
+      case $c in *vector*) KK="vector and test_conformance" ;; *) KK="not vector and test_conformance" ;; esac
+      bg pin "$c" "v14_${c}_bf16" "${CONF_LIMIT:-240}" "bfloat16 and (-63- or -1024-) and $KK"
+      bg pin "$c" "v14_${c}_fp32" "${CONF_LIMIT:-240}" "float32 and (-63- or -500-) and $KK"
+    done
+    wait; pkill -f ptxas || true
+    export SUITE_TRITON_PENDING=1
+    timeout "${TUNE_LIMIT:-200}" python3 -m suite.bench.gpu_tune --shapes B8_T4096_H16_D128 B32_T2048_H12_D64 \
+      --kinds ${TUNE_KINDS:-vector} > "$OUT/gpu_tune_v14b.log" 2>&1; echo "== gpu_tune rc=$?"
+    grep -v -i warn "$OUT/gpu_tune_v14b.log" | tail -n 16
+    v12_wait v14b
     ;;
   v11c)  # the rows: anchor scalar and static (ours), 160M scalar beside fla
     bench bench_anchor 180 --shapes B8_T4096_H16_D128 --kinds static scalar --backends triton

@@ -7,11 +7,13 @@ on, then prints every timed config (`tuning.TIMINGS`) and the medians of the thr
 sees it, median µs over 200 calls: the time to return (host work and launches, no sync) and to
 return and synchronise; the gap between the latter and do_bench's kernel time is host work.
 With --passes it times the split forward's state pass and output pass alone, per split config.
-With --static-dg it times only the static log-decay gradient (Triton sweep per chunk and block
-size, and the torch version).
+With --sweeps it times only the two state sweeps (the split forward's state pass, the backward's
+state-gradient sweep) per block size and warps. With --static-dg it times only the static
+log-decay gradient (Triton sweep per chunk and block size, and the torch version).
 A development aid for NOTES.md; `suite bench` is the benchmark.
 
     python -m suite.bench.gpu_tune [--shapes B8_T4096_H16_D128 ...] [--kinds scalar vector] [--host] [--passes]
+    python -m suite.bench.gpu_tune --sweeps [--shapes ...] [--kinds ...]
     python -m suite.bench.gpu_tune --static-dg
 """
 
@@ -73,6 +75,51 @@ def pass_times(shape: str, kind: str) -> dict[str, tuple[float, float]]:
     return out
 
 
+SWEEP_TILES = ((64, 64), (32, 64), (64, 32), (32, 32), (32, 128), (64, 128), (128, 64))
+
+
+def sweep_times(shape: str, kind: str, warps=(2, 4, 8)) -> list[tuple[str, int, int, int, float, float]]:
+    """Median ms of the two state sweeps alone at the training chunk size, per block and warps:
+    rows (sweep, BK, BV, warps, ms, max |difference| from the 64 x 64 blocks' result); sweep is
+    "state" (the split forward's state pass) or "dh" (the backward's state-gradient sweep).
+    Blocks above the head dim are skipped."""
+    from triton.testing import do_bench
+
+    from suite.kernels.triton import bwd as tb
+    from suite.kernels.triton import fwd as tf
+    from suite.kernels.triton import tuning
+    from suite.kernels.triton.autograd import KIND_ID
+
+    dims = parse_shape(shape)
+    q, k, v, g = adapters.make_inputs(dims, kind, torch.bfloat16, torch.device("cuda"), grad=False)
+    B, T, H, K = q.shape
+    V = v.shape[-1]
+    bt = tuning.train_bt("vector" if kind == "vector" else "scalar", K, V)
+    do = torch.randn_like(v)
+    scale = K ** -0.5
+    runs = {
+        "state": lambda c, s: tf.state_pass(k, v, g, None, KIND_ID[kind], cfg=c, states=s, ht=None),
+        "dh": lambda c, s: tb.dh_sweep(q, g, do, None, scale, KIND_ID[kind], cfg=c, dstates=s, dh0=None),
+    }
+    keys = {"state": ("BKS", "BVS", "state_warps"), "dh": ("BKH", "BVH", "dh_warps")}
+    rows = []
+    for sweep, run in runs.items():
+        ref = q.new_empty(B, H, -(-T // bt), K, V)
+        run({"BT": bt}, ref)
+        for bk, bv in SWEEP_TILES:
+            if bk > K or bv > V:
+                continue
+            for w in warps:
+                cfg = {"BT": bt, **dict(zip(keys[sweep], (bk, bv, w)))}
+                out = torch.full_like(ref, float("nan"))
+                run(cfg, out)
+                diff = float((out.float() - ref.float()).abs().max())
+                ms = do_bench(lambda c=cfg, o=out: run(c, o), warmup=10, rep=50)
+                rows.append((sweep, bk, bv, w, ms, diff))
+                print(f"{shape} {kind} bt{bt} {sweep} {bk}x{bv} w{w}: {ms:.3f} ms, max|diff| {diff:.2e}", flush=True)
+    return rows
+
+
 def host_times(fwd, calls: int = 200) -> dict[str, float]:
     """Median µs of `fwd()` returning (host launch work) and returning + synchronising."""
     import statistics
@@ -121,6 +168,8 @@ def main() -> None:
     ap.add_argument("--kinds", nargs="+", default=["scalar", "vector"])
     ap.add_argument("--host", action="store_true", help="also the host-side time of the forward")
     ap.add_argument("--passes", action="store_true", help="also each pass of the split forward alone")
+    ap.add_argument("--sweeps", action="store_true",
+                    help="only the two state sweeps alone, per block size and warps (training chunk size)")
     ap.add_argument("--static-dg", action="store_true",
                     help="only the static log-decay gradient alone: Triton sweep per chunk/block, torch")
     a = ap.parse_args()
@@ -128,6 +177,11 @@ def main() -> None:
         for shape in a.shapes:
             t = static_dg_times(shape)
             print(f"{shape} static dg: " + ", ".join(f"{n} {ms:.3f} ms" for n, ms in t.items()), flush=True)
+        return
+    if a.sweeps:
+        for shape in a.shapes:
+            for kind in a.kinds:
+                sweep_times(shape, kind)
         return
     import suite.kernels.triton  # noqa: F401  (registers the backend)
     from suite.kernels.triton import tuning

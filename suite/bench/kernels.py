@@ -5,7 +5,8 @@ lets autotuning finish; CPU: a wall clock (`time.perf_counter`) over `cpu_reps` 
 warm-up run, median and 20th-80th percentile (linear interpolation; `ms_p20`, `ms_p80`). A backend gets a time at a shape only if it passes its correctness gate there
 (`adapters.check`: fp64 reference on a slice of the same shape). Rates are reported against the
 compulsory work (kernels-notes §5.2, §8): FLOPs of the chunked algorithm (C = 64) and the bytes of
-reading every input and writing every output once, against the H200's measured ceilings.
+reading every input and writing every output once, against the measured ceilings of the GPU
+(`suite.bench.ceilings`; on CPU and on a GPU without its own, the H200's).
 
     from suite.bench.kernels import measure
     rows = measure(protocol, device, shapes=[...])
@@ -20,9 +21,10 @@ import torch
 from tqdm import tqdm
 
 from suite.bench import adapters
+from suite.bench.ceilings import STORED
 from suite.bench.protocol import BenchProtocol, parse_shape
 
-CEILINGS = {"hbm_TBps": 4.3, "bf16_TFLOPs": 790.0}  # H200, measured (kernels-notes §8.1)
+CEILINGS = {k: STORED["h200"][k] for k in ("hbm_TBps", "bf16_TFLOPs")}  # H200, measured (kernels-notes §8.1)
 FLOOR_C = 64
 
 
@@ -88,7 +90,7 @@ def time_one(backend, shape, kind, mode, p, device) -> list[float]:
     return _cpu_time(run, p)
 
 
-def _row(backend, name, kind, mode, p, device, checks) -> dict:
+def _row(backend, name, kind, mode, p, device, checks, ceilings) -> dict:
     shape = parse_shape(name)
     dtype = adapters.dtype_of(p.dtype_for(device.type))
     ck_key = (backend, kind, mode, shape["K"], shape["V"], min(shape["T"], p.check_tokens))
@@ -114,7 +116,7 @@ def _row(backend, name, kind, mode, p, device, checks) -> dict:
         row["reps"] = p.cpu_reps
     row.update(ms=med, ms_p20=lo, ms_p80=hi, TFLOPs=flops / med / 1e9, TBps=nbytes / med / 1e9,
                GFLOP=flops / 1e9, MB=nbytes / 1e6,
-               floor_ms=max(nbytes / CEILINGS["hbm_TBps"] / 1e9, flops / CEILINGS["bf16_TFLOPs"] / 1e9))
+               floor_ms=max(nbytes / ceilings["hbm_TBps"] / 1e9, flops / ceilings["bf16_TFLOPs"] / 1e9))
     row["x_floor"] = med / row["floor_ms"]
     return row
 
@@ -131,16 +133,19 @@ def plan(p: BenchProtocol, device: torch.device, shapes, backends) -> list[tuple
     return out
 
 
-def measure(p: BenchProtocol, device: torch.device, shapes=None, backends=None, on_row=None) -> list[dict]:
+def measure(p: BenchProtocol, device: torch.device, shapes=None, backends=None, on_row=None,
+            ceilings: dict | None = None) -> list[dict]:
     """Rows for every planned (backend, shape, kind, mode), with the correctness gate applied;
-    `on_row(rows)` is called after each row (the CLI rewrites its results files)."""
+    `on_row(rows)` is called after each row (the CLI rewrites its results files). Floors against
+    `ceilings` (hbm_TBps, bf16_TFLOPs; default the H200's)."""
+    ceilings = ceilings or CEILINGS
     on_gpu = device.type == "cuda"
     shapes = list(shapes or ((list(p.shapes) + list(p.sweep)) if on_gpu else p.cpu_shapes))
     backends = list(backends or (p.backends if on_gpu else p.cpu_backends))
     checks: dict = {}
     rows = []
     for b, name, kind, mode in tqdm(plan(p, device, shapes, backends), desc="bench", unit="case"):
-        rows.append(_row(b, name, kind, mode, p, device, checks))
+        rows.append(_row(b, name, kind, mode, p, device, checks, ceilings))
         if on_row is not None:
             on_row(rows)
         if on_gpu:

@@ -44,7 +44,9 @@ def merge(paths: list[Path]) -> dict:
             rows[_key(row)] = dict(row, run=len(runs))  # 1-based index into `runs`
     if len(names) > 1:
         raise SuiteError(f"runs of different devices cannot be merged: {sorted(names)}")
-    return {"rows": list(rows.values()), "backends": backends, "runs": runs, "device": names.pop()}
+    ceilings = [r["provenance"]["ceilings"] for r in runs if "ceilings" in r["provenance"]]
+    return {"rows": list(rows.values()), "backends": backends, "runs": runs, "device": names.pop(),
+            "ceilings": ceilings[-1] if ceilings else None}
 
 
 def write_merged(paths: list[Path], out_dir: Path) -> tuple[Path, Path]:
@@ -53,7 +55,8 @@ def write_merged(paths: list[Path], out_dir: Path) -> tuple[Path, Path]:
             "provenance": provenance(merged_from=[r["source"] for r in m["runs"]])}
     json_path = write_json_atomic(out_dir / "kernels.json", data)
     md_path = write_text_atomic(out_dir / "kernels.md", markdown(m["rows"], m["device"], m["backends"],
-                                                                 runs=[r["source"] for r in m["runs"]]))
+                                                                 runs=[r["source"] for r in m["runs"]],
+                                                                 ceilings=m["ceilings"]))
     return json_path, md_path
 
 

@@ -14,6 +14,7 @@ import dataclasses
 from pathlib import Path
 
 from suite.bench.adapters import INPUTS, tuning_env
+from suite.bench.ceilings import STORED
 from suite.bench.kernels import CEILINGS
 from suite.provenance import provenance, write_json_atomic, write_text_atomic
 
@@ -39,13 +40,16 @@ def sdpa_ratio(row: dict, rows: list[dict]) -> float | None:
 
 
 def markdown(rows: list[dict], device_name: str, backends: dict[str, str] | None = None,
-             runs: list[str] | None = None) -> str:
+             runs: list[str] | None = None, ceilings: dict | None = None) -> str:
     """The table of `rows`; for a merged table (`runs`: the sources, rows tagged `run`), a run
-    column and the list of runs."""
+    column and the list of runs. `ceilings`: those the rows' floors were taken against (with
+    their `source`; default the H200's)."""
+    c = ceilings or CEILINGS
     head = (f"# Kernel benchmark on {device_name}\n\n"
             f"Medians of `triton.testing.do_bench` (CUDA events, L2 flushed) on GPU, wall clock on "
-            f"CPU. Rates against the compulsory work; floor = max(bytes / {CEILINGS['hbm_TBps']} TB/s, "
-            f"FLOPs / {CEILINGS['bf16_TFLOPs']:.0f} TFLOP/s). `check` = worst relative RMS error "
+            f"CPU. Rates against the compulsory work; floor = max(bytes / {c['hbm_TBps']} TB/s, "
+            f"FLOPs / {c['bf16_TFLOPs']:.0f} TFLOP/s; {c.get('source', STORED['h200']['source'])}). "
+            f"`check` = worst relative RMS error "
             f"(output and gradients) against the fp64 reference on a slice; a failing backend gets "
             f"no time. `x SDPA` = median / causal SDPA's median at the same shape and mode.\n\n"
             f"Inputs: {INPUTS}.\n\n")
@@ -79,16 +83,17 @@ def speedups(rows: list[dict]) -> str:
     return "\n## triton vs fla (fla ms / triton ms)\n\n| shape | kind | mode | speed-up |\n|---|---|---|---|\n" + "\n".join(out) + "\n"
 
 
-def write_results(rows, protocol, device, out_dir: Path,
-                  backends: dict[str, str] | None = None) -> tuple[Path, Path]:
+def write_results(rows, protocol, device, out_dir: Path, backends: dict[str, str] | None = None,
+                  ceilings: dict | None = None) -> tuple[Path, Path]:
     from suite.provenance import device_info
 
-    prov = provenance(device=device, protocol=dataclasses.asdict(protocol), ceilings=CEILINGS,
+    ceilings = ceilings or dict(STORED["h200"])
+    prov = provenance(device=device, protocol=dataclasses.asdict(protocol), ceilings=ceilings,
                       tuning_env=tuning_env())
     data = {"rows": rows, "provenance": prov}
     if backends is not None:
         data["backends"] = backends
     json_path = write_json_atomic(out_dir / "kernels.json", data)
     name = device_info(device).get("name", str(device))
-    md_path = write_text_atomic(out_dir / "kernels.md", markdown(rows, name, backends))
+    md_path = write_text_atomic(out_dir / "kernels.md", markdown(rows, name, backends, ceilings=ceilings))
     return json_path, md_path

@@ -283,13 +283,7 @@ def launch_bwd(saved, do, dht, scale, kind_id, *, cfg, out):
                     tma=bool(cfg.get("tma")), dstates=out["dstates"], dh0=out["dh0"], dv=out["dv"],
                     dg_parts=dg[nkb:] if parted else None)
     else:
-        bk, bv = min(BK, cfg.get("BKH", 64)), min(BVF, cfg.get("BVH", 64))
-        bwd_dh_kernel[(triton.cdiv(K, bk), triton.cdiv(V, bv), B * H)](
-            q, g, do, dht if dht is not None else dummy, out["dstates"],
-            out["dh0"] if out["dh0"] is not None else dummy, scale, T, NT,
-            H=H, K=K, V=V, BT=BT, BK=bk, BV=bv, KIND=kind_id, HAS_DHT=dht is not None,
-            HAS_H0=out["dh0"] is not None, IEEE=ieee, num_warps=4, num_stages=1 if ieee else 2,
-        )
+        dh_sweep(q, saved["g"], do, dht, scale, kind_id, cfg=cfg, dstates=out["dstates"], dh0=out["dh0"])
     bwd_chunk_kernel[(nkb, NT, B * H)](
         q, k, v, g, saved["states"], out["dstates"], do, out["dq"], out["dk"], out["dv"],
         dg if has_dg else dummy, scale, T, NT, B * T * H,
@@ -307,3 +301,20 @@ def launch_bwd(saved, do, dht, scale, kind_id, *, cfg, out):
         )
     if parted:
         torch.sum(dg, 0, out=out["dg"])
+
+
+def dh_sweep(q, g, do, dht, scale, kind_id, *, cfg, dstates, dh0):
+    """bwd_dh_kernel on [BKH, BVH] blocks (64 x 64 unless cfg says; `dh_warps` warps, 4 unless
+    given): fills `dstates` [B, H, NT, K, V] (NT for cfg's BT) and `dh0` [B, H, K, V] fp32 when
+    given. g: the gate or None (kind none); dht [B, H, K, V] fp32 or None."""
+    B, T, H, K = q.shape
+    V = do.shape[-1]
+    ieee = q.dtype == torch.float32
+    bk = min(triton.next_power_of_2(K), cfg.get("BKH", 64))
+    bv = min(triton.next_power_of_2(V), cfg.get("BVH", 64))
+    bwd_dh_kernel[(triton.cdiv(K, bk), triton.cdiv(V, bv), B * H)](
+        q, g if g is not None else dstates, do, dht if dht is not None else dstates, dstates,
+        dh0 if dh0 is not None else dstates, scale, T, dstates.shape[2],
+        H=H, K=K, V=V, BT=cfg["BT"], BK=bk, BV=bv, KIND=kind_id, HAS_DHT=dht is not None,
+        HAS_H0=dh0 is not None, IEEE=ieee, num_warps=cfg.get("dh_warps", 4), num_stages=1 if ieee else 2,
+    )
