@@ -2,6 +2,7 @@
 # One GPU run of the kernel work: `bash suite/bench/gpu_session.sh PHASE` from the repo root,
 # with $OUT set (logs and JSON land there) and the fla-core wheel in .whl/ (carried).
 #   compile CONFIG [DTYPE] [D] [LIMIT]  (no GPU) compile time and ptxas report of one config for Hopper
+#   sweep-counts [D ...]  (no GPU) ptxas and SASS counts of the two state sweeps per block size and warps
 #   summary DIR  (no GPU) per conformance report in DIR: cases passed, not launchable, worst error,
 #                cases by kind (per config across reports: `python -m suite.bench.coverage DIR`)
 #   main    (a) correctness of the default Triton configs over kinds x dtypes x head dims x T
@@ -95,6 +96,29 @@ for kind_id in ((1, 2) if cfg["family"] == "scalar" else (3,)):
     t0 = time.time()
     kernel = compile_config(cfg, kind_id, d, d, dt)
     print(f"{cfg['name']} kind {kind_id} {dt} D = {d}: {time.time() - t0:.1f} s", ptxas_report(kernel), flush=True)
+PY
+  exit 0
+fi
+if [ "${1:-}" = sweep-counts ]; then  # sweep-counts [D ...]: (no GPU) ptxas registers/spills and SASS
+  # counts per row of the two state sweeps, per block size and warps (gpu_tune.SWEEP_TILES), bf16,
+  # vector at 32-row and scalar at 64-row chunks
+  python3 - "${@:2}" <<'PY'
+import sys
+from suite.bench.gpu_tune import SWEEP_TILES
+from suite.kernels.triton.resources import compile_config, per_row, ptxas_report, sass_counts
+keys = {"st": ("BKS", "BVS", "state_warps"), "dh": ("BKH", "BVH", "dh_warps")}
+for fam, kind, bt in (("vector", 3, 32), ("scalar", 2, 64)):
+    for d in [int(x) for x in sys.argv[1:]] or [128, 64]:
+        for ps in ("st", "dh"):
+            for bk, bv in SWEEP_TILES:
+                for w in (2, 4, 8) if bk <= d and bv <= d else ():
+                    cfg = {"pass": ps, "family": fam, "BT": bt, "BV": 64, "num_warps": w, "num_stages": 2,
+                           "name": ps, **dict(zip(keys[ps], (bk, bv, w)))}
+                    k = compile_config(cfg, kind, d, d, "bf16")
+                    r, pr = ptxas_report(k), per_row(sass_counts(k), cfg, d)
+                    print(f"{fam} D={d} bt{bt} {ps} {bk}x{bv} w{w}: registers {r['registers']}, spill "
+                          f"{r['spill_bytes']} B, per row: instr {pr['instr']}, smem {pr['smem']}, "
+                          f"local {pr['local']}", flush=True)
 PY
   exit 0
 fi
