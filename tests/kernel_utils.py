@@ -133,6 +133,17 @@ def assert_all_close(ref: dict, out: dict, dtype: torch.dtype, label: str = "") 
         assert_close(f"{label} {name}".strip(), want, out[name], dtype)
 
 
+def assert_same_schedule_result(label: str, got: dict, other: dict, ref: dict, rtol: float, atol: float,
+                                fp64_tol: float = 1e-4) -> None:
+    """Two schedules of one case (`got`, `other`: run_case outputs) agree on every tensor within
+    rtol/atol, and `got` is within relative error fp64_tol of the fp64 reference `ref`."""
+    assert set(got) == set(other) == set(ref)
+    for name in sorted(got):
+        torch.testing.assert_close(got[name], other[name], rtol=rtol, atol=atol, msg=f"{label} {name}")
+        err = (got[name].double() - ref[name]).norm() / ref[name].norm().clamp_min(1e-30)
+        assert err < fp64_tol, f"{label} {name}: vs fp64, rel. error {err:.2e}"
+
+
 def poison_(t: torch.Tensor) -> torch.Tensor:
     """Fill a float buffer with NaN in place (so unwritten entries fail loudly)."""
     if t.is_floating_point():

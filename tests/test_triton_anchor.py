@@ -16,7 +16,7 @@ import math
 
 import pytest
 import torch
-from kernel_utils import make_case, reference, run_case
+from kernel_utils import assert_same_schedule_result, make_case, reference, run_case
 
 from suite.kernels import available_backends
 
@@ -113,12 +113,7 @@ def test_anchored_equals_hierarchy(which):
     got = _run(case, fwd, bwd)
     plain = _run(case, dict(fwd, name="test-fwd-plain", anchor=False),
                  dict(bwd, name="test-bwd-plain", anchor=False))
-    ref = reference(case)
-    assert set(got) == set(plain) == set(ref)
-    for name in sorted(got):
-        torch.testing.assert_close(got[name], plain[name], rtol=1e-4, atol=1e-5, msg=f"{which} {name}")
-        err = (got[name].double() - ref[name]).norm() / ref[name].norm().clamp_min(1e-30)
-        assert err < 1e-4, f"{which} {name}: vs fp64, rel. error {err:.2e}"
+    assert_same_schedule_result(which, got, plain, reference(case), rtol=1e-4, atol=1e-5)
 
 
 def test_fp16_keeps_the_hierarchy():

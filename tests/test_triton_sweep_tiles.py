@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import pytest
 import torch
-from kernel_utils import make_case, reference, run_case
+from kernel_utils import assert_same_schedule_result, make_case, reference, run_case
 
 from suite.kernels import available_backends
 
@@ -74,12 +74,7 @@ def test_sweep_blocks_and_warps_reach_the_launch_and_keep_the_result(kind, monke
         assert grid == (2, 1, bh) and (kw["BK"], kw["BV"], kw["num_warps"]) == (16, 32, 2)
     for grid, kw in dh.seen:  # K whole, V = 32 in blocks of 8
         assert grid == (1, 4, bh) and (kw["BK"], kw["BV"], kw["num_warps"]) == (32, 8, 8)
-    ref = reference(case)
-    assert set(got) == set(plain) == set(ref)
-    for name in sorted(got):
-        torch.testing.assert_close(got[name], plain[name], rtol=1e-5, atol=1e-6, msg=f"{kind} {name}")
-        err = (got[name].double() - ref[name]).norm() / ref[name].norm().clamp_min(1e-30)
-        assert err < 1e-4, f"{kind} {name}: vs fp64, rel. error {err:.2e}"
+    assert_same_schedule_result(kind, got, plain, reference(case), rtol=1e-5, atol=1e-6)
 
 
 def test_default_blocks_are_64_by_64_on_4_warps():
