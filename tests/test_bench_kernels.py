@@ -166,3 +166,16 @@ def test_floors_are_taken_against_the_given_ceilings(tmp_path):
     other = for_slug("a100-sxm4-80gb")
     assert other["hbm_TBps"] == STORED["h200"]["hbm_TBps"] and "a100-sxm4-80gb" in other["source"]
     assert for_slug("h200") == STORED["h200"]
+
+
+def test_sweep_bytes_counts_each_operand_per_block():
+    """gpu_tune.sweep_bytes (the bytes a state sweep moves per blocking, NOTES v14): at D = 128 on
+    64 x 64 blocks the key side and the fp32 gate are read twice (two V-blocks), the value side
+    twice (two K-blocks); over all of V once; the states are written once per chunk in bf16."""
+    from suite.bench.gpu_tune import sweep_bytes
+
+    dims = parse_shape("B1_T64_H1_D128")
+    rows, states = 64 * 128, 2 * 128 * 128 * 2  # elements of one operand; two chunks of 32 rows
+    assert sweep_bytes(dims, "vector", 32, 64, 64) == rows * 2 * 2 + rows * 2 * 2 + rows * 4 * 2 + states
+    assert sweep_bytes(dims, "vector", 32, 64, 128) == rows * 2 + rows * 2 * 2 + rows * 4 + states
+    assert sweep_bytes(dims, "scalar", 64, 64, 64) == rows * 2 * 2 * 2 + 64 * 4 * 2 * 2 + states // 2

@@ -101,10 +101,19 @@ PY
 fi
 if [ "${1:-}" = sweep-counts ]; then  # sweep-counts [D ...]: (no GPU) ptxas registers/spills and SASS
   # counts per row of the two state sweeps, per block size and warps (gpu_tune.SWEEP_TILES), bf16,
-  # vector at 32-row and scalar at 64-row chunks
+  # vector at 32-row and scalar at 64-row chunks; first the bytes each blocking moves (sweep_bytes)
+  # at the D's named shape (128: the anchor, 64: 160M)
   python3 - "${@:2}" <<'PY'
 import sys
-from suite.bench.gpu_tune import SWEEP_TILES
+from suite.bench.gpu_tune import SWEEP_TILES, sweep_bytes
+from suite.bench.protocol import parse_shape
+for fam, bt in (("vector", 32), ("scalar", 64)):
+    for d in [int(x) for x in sys.argv[1:]] or [128, 64]:
+        shape = {128: "B8_T4096_H16_D128", 64: "B32_T2048_H12_D64"}[d]
+        for bk, bv in SWEEP_TILES:
+            if bk <= d and bv <= d:
+                print(f"{fam} {shape} bt{bt} {bk}x{bv}: {sweep_bytes(parse_shape(shape), fam, bt, bk, bv) / 1e9:.2f} GB",
+                      flush=True)
 from suite.kernels.triton.resources import compile_config, per_row, ptxas_report, sass_counts
 keys = {"st": ("BKS", "BVS", "state_warps"), "dh": ("BKH", "BVH", "dh_warps")}
 for fam, kind, bt in (("vector", 3, 32), ("scalar", 2, 64)):

@@ -78,9 +78,21 @@ def pass_times(shape: str, kind: str) -> dict[str, tuple[float, float]]:
 SWEEP_TILES = ((64, 64), (32, 64), (64, 32), (32, 32), (32, 128), (64, 128), (128, 64))
 
 
+def sweep_bytes(dims: dict, kind: str, bt: int, bk: int, bv: int) -> int:
+    """Bytes one state sweep moves at shape `dims` on [bk, bv] blocks: each program reads its rows
+    of the key-side operand (k, or q for the state-gradient sweep) and of the fp32 gate once per
+    V-block, of the value-side operand (v, or do) once per K-block, all in bf16 but the gate, and
+    writes its state block per chunk (bf16). An upper bound: programs of one head may meet in L2."""
+    B, T, H, K, V = (dims[x] for x in "BTHKV")
+    n, nk, nv = B * T * H, -(-K // bk), -(-V // bv)
+    gate = {"vector": n * K * 4, "scalar": n * 4 * nk, "static": 0, "none": 0}[kind]
+    return n * K * 2 * nv + n * V * 2 * nk + gate * nv + B * H * -(-T // bt) * K * V * 2
+
+
 def sweep_times(shape: str, kind: str, warps=(2, 4, 8)) -> list[tuple[str, int, int, int, float, float]]:
-    """Median ms of the two state sweeps alone at the training chunk size, per block and warps:
-    rows (sweep, BK, BV, warps, ms, max |difference| from the 64 x 64 blocks' result); sweep is
+    """Median ms of the two state sweeps alone at the training chunk size, per block and warps
+    (printed with `sweep_bytes` and the rate it implies): rows (sweep, BK, BV, warps, ms, max
+    |difference| from the 64 x 64 blocks' result); sweep is
     "state" (the split forward's state pass) or "dh" (the backward's state-gradient sweep).
     Blocks above the head dim are skipped."""
     from triton.testing import do_bench
@@ -116,7 +128,9 @@ def sweep_times(shape: str, kind: str, warps=(2, 4, 8)) -> list[tuple[str, int, 
                 diff = float((out.float() - ref.float()).abs().max())
                 ms = do_bench(lambda c=cfg, o=out: run(c, o), warmup=10, rep=50)
                 rows.append((sweep, bk, bv, w, ms, diff))
-                print(f"{shape} {kind} bt{bt} {sweep} {bk}x{bv} w{w}: {ms:.3f} ms, max|diff| {diff:.2e}", flush=True)
+                gb = sweep_bytes(dims, kind, bt, bk, bv) / 1e9
+                print(f"{shape} {kind} bt{bt} {sweep} {bk}x{bv} w{w}: {ms:.3f} ms, {gb:.2f} GB ({gb / ms:.2f} TB/s), "
+                      f"max|diff| {diff:.2e}", flush=True)
     return rows
 
 

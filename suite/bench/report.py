@@ -15,7 +15,6 @@ from pathlib import Path
 
 from suite.bench.adapters import INPUTS, tuning_env
 from suite.bench.ceilings import STORED
-from suite.bench.kernels import CEILINGS
 from suite.provenance import provenance, write_json_atomic, write_text_atomic
 
 
@@ -44,7 +43,7 @@ def markdown(rows: list[dict], device_name: str, backends: dict[str, str] | None
     """The table of `rows`; for a merged table (`runs`: the sources, rows tagged `run`), a run
     column and the list of runs. `ceilings`: those the rows' floors were taken against (with
     their `source`; default the H200's)."""
-    c = ceilings or CEILINGS
+    c = ceilings or STORED["h200"]
     head = (f"# Kernel benchmark on {device_name}\n\n"
             f"Medians of `triton.testing.do_bench` (CUDA events, L2 flushed) on GPU, wall clock on "
             f"CPU. Rates against the compulsory work; floor = max(bytes / {c['hbm_TBps']} TB/s, "
@@ -87,7 +86,7 @@ def write_results(rows, protocol, device, out_dir: Path, backends: dict[str, str
                   ceilings: dict | None = None) -> tuple[Path, Path]:
     from suite.provenance import device_info
 
-    ceilings = ceilings or dict(STORED["h200"])
+    ceilings = ceilings or STORED["h200"]
     prov = provenance(device=device, protocol=dataclasses.asdict(protocol), ceilings=ceilings,
                       tuning_env=tuning_env())
     data = {"rows": rows, "provenance": prov}
