@@ -166,6 +166,8 @@ def test_floors_are_taken_against_the_given_ceilings(tmp_path):
     other = for_slug("a100-sxm4-80gb")
     assert other["hbm_TBps"] == STORED["h200"]["hbm_TBps"] and "a100-sxm4-80gb" in other["source"]
     assert for_slug("h200") == STORED["h200"]
+    h100 = for_slug("h100-80gb-hbm3")  # measured on its own (v14c), below the H200's bandwidth
+    assert h100 == STORED["h100-80gb-hbm3"] and h100["hbm_TBps"] < STORED["h200"]["hbm_TBps"]
 
 
 def test_sweep_bytes_counts_each_operand_per_block():

@@ -60,8 +60,8 @@ def test_sweep_blocks_and_warps_reach_the_launch_and_keep_the_result(kind, monke
     case = make_case(kind, "medium", B=2, T=70, H=2, K=32, V=32, dtype=torch.float32, seed=5, h0=True)
     fwd, bwd = _configs("vector" if kind == "vector" else "scalar")
     plain = _run(case, fwd, bwd)
-    fwd_t = _sweep_tiles(dict(fwd, name="test-fwd"), "st", ("BKS", "BVS", "state_warps"), (16, 32, 2))
-    bwd_t = _sweep_tiles(dict(bwd, name="test-bwd"), "dh", ("BKH", "BVH", "dh_warps"), (32, 8, 8))
+    fwd_t = _sweep_tiles(dict(fwd, name="test-fwd"), "st", (16, 32, 2))
+    bwd_t = _sweep_tiles(dict(bwd, name="test-bwd"), "dh", (32, 8, 8))
     assert fwd_t["name"] == "test-fwd-st16x32w2" and bwd_t["name"] == "test-bwd-dh32x8w8"
     state, dh = _Launches(tf.fwd_state_kernel), _Launches(tb.bwd_dh_kernel)
     monkeypatch.setattr(tf, "fwd_state_kernel", state)
@@ -78,8 +78,9 @@ def test_sweep_blocks_and_warps_reach_the_launch_and_keep_the_result(kind, monke
 
 
 def test_default_blocks_are_64_by_64_on_4_warps():
-    """A config without sweep tiles keeps its name and the sweeps' defaults."""
-    from suite.kernels.triton.tuning import _bwd, _fwd
+    """A config without sweep tiles keeps its name and the sweeps' defaults; blocks are capped at
+    the head dims' next powers of two."""
+    from suite.kernels.triton.tuning import _bwd, _fwd, sweep_launch
 
     f = _fwd("vector", 32, 64, 4, 2, split=True, anchor=True)
     b = _bwd("vector", 32, 64, 4, 2, dv=128, bkc=64, anchor=True)
@@ -88,6 +89,10 @@ def test_default_blocks_are_64_by_64_on_4_warps():
     tiled = _fwd("vector", 32, 64, 4, 2, split=True, anchor=True, state=(64, 128, 8))
     assert tiled["name"].endswith("-anchor-st64x128w8")
     assert (tiled["BKS"], tiled["BVS"], tiled["state_warps"]) == (64, 128, 8)
+    assert sweep_launch(f, "st") == sweep_launch(b, "dh") == (64, 64, 4)
+    assert sweep_launch(tiled, "st") == (64, 128, 8) and sweep_launch(tiled, "dh") == (64, 64, 4)
+    assert sweep_launch(tiled, "st", K=48, V=100) == (64, 128, 8)
+    assert sweep_launch(tiled, "st", K=20, V=64) == (32, 64, 8)
 
 
 def test_resource_report_counts_the_sweeps_blocks():

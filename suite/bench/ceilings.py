@@ -19,6 +19,9 @@ import torch
 STORED = {
     "h200": {"hbm_TBps": 4.3, "bf16_TFLOPs": 790.0,
              "source": "H200, measured: device-to-device copy, dense bf16 matmul (kernels-notes §8.1)"},
+    "h100-80gb-hbm3": {"hbm_TBps": 3.02, "bf16_TFLOPs": 727.7,
+                       "source": "H100 80GB HBM3, measured: python -m suite.bench.ceilings "
+                                 "(results/bench/h100/logs/v14c_ceilings.json)"},
 }
 
 

@@ -80,6 +80,7 @@
 #   v14a    v14 (NOTES.md): this GPU's ceilings (python -m suite.bench.ceilings); the split forward's state pass and the backward's state-gradient sweep
 #           alone, per block size and warps (gpu_tune --sweeps), anchor and 160M shapes
 #   v14b    V14="CONFIG ...": those configs pinned (conformance), then their times (gpu_tune, pending on)
+#   v14c    this GPU's ceilings; the anchor's vector rows (ours, fla) with v14's configs admitted
 #   v2d     160M-shape bench (ours, fla, SDPA), SDPA at the anchor, fla conformance (T=63, D=64)
 #   v2c     static check, three-shape bench, fla conformance (T <= 500), fp16/fp32, baseline
 #   v2b     conformance (triton, fp16/fp32) + every pinned config + T sweep + pytest-benchmark baseline
@@ -115,14 +116,14 @@ for fam, bt in (("vector", 32), ("scalar", 64)):
                 print(f"{fam} {shape} bt{bt} {bk}x{bv}: {sweep_bytes(parse_shape(shape), fam, bt, bk, bv) / 1e9:.2f} GB",
                       flush=True)
 from suite.kernels.triton.resources import compile_config, per_row, ptxas_report, sass_counts
-keys = {"st": ("BKS", "BVS", "state_warps"), "dh": ("BKH", "BVH", "dh_warps")}
+from suite.kernels.triton.tuning import SWEEP_KEYS
 for fam, kind, bt in (("vector", 3, 32), ("scalar", 2, 64)):
     for d in [int(x) for x in sys.argv[1:]] or [128, 64]:
         for ps in ("st", "dh"):
             for bk, bv in SWEEP_TILES:
                 for w in (2, 4, 8) if bk <= d and bv <= d else ():
                     cfg = {"pass": ps, "family": fam, "BT": bt, "BV": 64, "num_warps": w, "num_stages": 2,
-                           "name": ps, **dict(zip(keys[ps], (bk, bv, w)))}
+                           "name": ps, **dict(zip(SWEEP_KEYS[ps], (bk, bv, w)))}
                     k = compile_config(cfg, kind, d, d, "bf16")
                     r, pr = ptxas_report(k), per_row(sass_counts(k), cfg, d)
                     print(f"{fam} D={d} bt{bt} {ps} {bk}x{bv} w{w}: registers {r['registers']}, spill "
@@ -548,6 +549,12 @@ case "${1:-main}" in
     bench bench_anchor_vector 300 --shapes B8_T4096_H16_D128 --kinds vector --backends triton fla
     scrub
     (cd "$OUT" && tar czf v13c.tgz bench_*/ ./*.log && rm -rf bench_*/ ./*.log)
+    ;;
+  v14c)  # after v14's admission: this GPU's ceilings, then the anchor's vector rows beside fla
+    python3 -m suite.bench.ceilings | tee "$OUT/ceilings_v14c.json"
+    bench bench_anchor_vector "${BENCH_LIMIT:-300}" --shapes B8_T4096_H16_D128 --kinds vector --backends triton fla
+    scrub
+    (cd "$OUT" && tar czf v14c.tgz bench_*/ ./*.log && rm -rf bench_*/ ./*.log)
     ;;
   v14a)  # this GPU's copy bandwidth and bf16 matmul rate; the two state sweeps alone per block size
          # and warps, at the training chunk size; then the step with v14's pending configs among the

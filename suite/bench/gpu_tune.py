@@ -92,8 +92,8 @@ def sweep_bytes(dims: dict, kind: str, bt: int, bk: int, bv: int) -> int:
 def sweep_times(shape: str, kind: str, warps=(2, 4, 8)) -> list[tuple[str, int, int, int, float, float]]:
     """Median ms of the two state sweeps alone at the training chunk size, per block and warps
     (printed with `sweep_bytes` and the rate it implies): rows (sweep, BK, BV, warps, ms, max
-    |difference| from the 64 x 64 blocks' result); sweep is
-    "state" (the split forward's state pass) or "dh" (the backward's state-gradient sweep).
+    |difference| from the default blocks' result, tuning.SWEEP_DEFAULT); sweep is
+    "st" (the split forward's state pass) or "dh" (the backward's state-gradient sweep).
     Blocks above the head dim are skipped."""
     from triton.testing import do_bench
 
@@ -110,10 +110,9 @@ def sweep_times(shape: str, kind: str, warps=(2, 4, 8)) -> list[tuple[str, int, 
     do = torch.randn_like(v)
     scale = K ** -0.5
     runs = {
-        "state": lambda c, s: tf.state_pass(k, v, g, None, KIND_ID[kind], cfg=c, states=s, ht=None),
+        "st": lambda c, s: tf.state_pass(k, v, g, None, KIND_ID[kind], cfg=c, states=s, ht=None),
         "dh": lambda c, s: tb.dh_sweep(q, g, do, None, scale, KIND_ID[kind], cfg=c, dstates=s, dh0=None),
     }
-    keys = {"state": ("BKS", "BVS", "state_warps"), "dh": ("BKH", "BVH", "dh_warps")}
     rows = []
     for sweep, run in runs.items():
         ref = q.new_empty(B, H, -(-T // bt), K, V)
@@ -122,7 +121,7 @@ def sweep_times(shape: str, kind: str, warps=(2, 4, 8)) -> list[tuple[str, int, 
             if bk > K or bv > V:
                 continue
             for w in warps:
-                cfg = {"BT": bt, **dict(zip(keys[sweep], (bk, bv, w)))}
+                cfg = {"BT": bt, **dict(zip(tuning.SWEEP_KEYS[sweep], (bk, bv, w)))}
                 out = torch.full_like(ref, float("nan"))
                 run(cfg, out)
                 diff = float((out.float() - ref.float()).abs().max())

@@ -66,6 +66,7 @@ from suite.kernels.triton.fwd import (
     load_chunk,
     state_block,
 )
+from suite.kernels.triton.tuning import sweep_launch
 
 
 @triton.jit(do_not_specialize=["scale", "T", "NT"])
@@ -304,17 +305,15 @@ def launch_bwd(saved, do, dht, scale, kind_id, *, cfg, out):
 
 
 def dh_sweep(q, g, do, dht, scale, kind_id, *, cfg, dstates, dh0):
-    """bwd_dh_kernel on [BKH, BVH] blocks (64 x 64 unless cfg says; `dh_warps` warps, 4 unless
-    given): fills `dstates` [B, H, NT, K, V] (NT for cfg's BT) and `dh0` [B, H, K, V] fp32 when
-    given. g: the gate or None (kind none); dht [B, H, K, V] fp32 or None."""
+    """bwd_dh_kernel on the blocks and warps tuning.sweep_launch(cfg, "dh") gives: fills
+    `dstates` [B, H, NT, K, V] (NT for cfg's BT) and `dh0` [B, H, K, V] fp32 when given. g: the gate or None (kind none); dht [B, H, K, V] fp32 or None."""
     B, T, H, K = q.shape
     V = do.shape[-1]
     ieee = q.dtype == torch.float32
-    bk = min(triton.next_power_of_2(K), cfg.get("BKH", 64))
-    bv = min(triton.next_power_of_2(V), cfg.get("BVH", 64))
+    bk, bv, warps = sweep_launch(cfg, "dh", K, V)
     bwd_dh_kernel[(triton.cdiv(K, bk), triton.cdiv(V, bv), B * H)](
         q, g if g is not None else dstates, do, dht if dht is not None else dstates, dstates,
         dh0 if dh0 is not None else dstates, scale, T, dstates.shape[2],
         H=H, K=K, V=V, BT=cfg["BT"], BK=bk, BV=bv, KIND=kind_id, HAS_DHT=dht is not None,
-        HAS_H0=dh0 is not None, IEEE=ieee, num_warps=cfg.get("dh_warps", 4), num_stages=1 if ieee else 2,
+        HAS_H0=dh0 is not None, IEEE=ieee, num_warps=warps, num_stages=1 if ieee else 2,
     )

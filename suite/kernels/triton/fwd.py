@@ -48,6 +48,7 @@ from suite.kernels.triton.common import (
     tma_ok,
     vector_scores,
 )
+from suite.kernels.triton.tuning import sweep_launch
 
 
 @triton.jit
@@ -296,19 +297,17 @@ def _launch_split(q, k, v, g, h0, scale, kind_id, *, save, store_ht, cfg, out):
 
 
 def state_pass(k, v, g, h0, kind_id, *, cfg, states, ht):
-    """fwd_state_kernel on [BKS, BVS] blocks (64 x 64 unless cfg says; `state_warps` warps, 4
-    unless given): fills `states`
+    """fwd_state_kernel on the blocks and warps tuning.sweep_launch(cfg, "st") gives: fills `states`
     [B, H, NT, K, V] (NT for cfg's BT) and `ht` [B, H, K, V] fp32 when given."""
     B, T, H, K = k.shape
     V = v.shape[-1]
     ieee = k.dtype == _fp32()
-    bks = min(triton.next_power_of_2(K), cfg.get("BKS", 64))
-    bvs = min(triton.next_power_of_2(V), cfg.get("BVS", 64))
+    bks, bvs, warps = sweep_launch(cfg, "st", K, V)
     fwd_state_kernel[(triton.cdiv(K, bks), triton.cdiv(V, bvs), B * H)](
         k, v, g if g is not None else states, h0 if h0 is not None else states,
         ht if ht is not None else states, states, T, states.shape[2], H=H, K=K, V=V, BT=cfg["BT"],
         BK=bks, BV=bvs, KIND=kind_id, HAS_H0=h0 is not None, STORE_HT=ht is not None, IEEE=ieee,
-        num_warps=cfg.get("state_warps", 4), num_stages=1 if ieee else 2,
+        num_warps=warps, num_stages=1 if ieee else 2,
     )
 
 

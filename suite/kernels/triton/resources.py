@@ -32,7 +32,7 @@ from suite.kernels.triton.bwd import bwd_chunk_kernel, bwd_dh_kernel, bwd_dv_ker
 from suite.kernels.triton.dhdv import bwd_dhdv_kernel
 from suite.kernels.triton.fwd import fwd_kernel, fwd_output_kernel, fwd_state_kernel
 from suite.kernels.triton.static_dg import static_dg_kernel
-from suite.kernels.triton.tuning import autotune_configs
+from suite.kernels.triton.tuning import autotune_configs, sweep_launch, sweep_suffix
 
 _PTR = {"fwd": ("q", "k", "v", "g", "h0", "o", "ht", "states"),
         "bwd": ("q", "k", "v", "g", "states", "dstates", "do", "dq", "dk", "dv", "dg"),
@@ -84,11 +84,11 @@ def compile_config(cfg: dict, kind_id: int, K: int, V: int, dt: str = "bf16", le
             sig.update({p: f"tensordesc<{dt}[1,{cfg['BT']},1,{c[b]}]>"
                         for p, b in (("q", "BK"), ("k", "BK"), ("do", "BV"))})
     elif ps == "st":  # the blocks fwd.state_pass takes
-        c.update(BK=min(cfg.get("BKS", 64), c["BK"]), BV=min(cfg.get("BVS", 64), triton.next_power_of_2(V)),
-                 HAS_H0=True, STORE_HT=True)
+        bk, bv, _ = sweep_launch(cfg, "st", K, V)
+        c.update(BK=bk, BV=bv, HAS_H0=True, STORE_HT=True)
     else:  # the blocks bwd.dh_sweep takes
-        c.update(BK=min(cfg.get("BKH", 64), c["BK"]), BV=min(cfg.get("BVH", 64), triton.next_power_of_2(V)),
-                 HAS_DHT=True, HAS_H0=True)
+        bk, bv, _ = sweep_launch(cfg, "dh", K, V)
+        c.update(BK=bk, BV=bv, HAS_DHT=True, HAS_H0=True)
     if ps in ("fwd", "out", "bwd", "dv"):  # as fwd.anchored decides
         c.update(ANCHOR=bool(cfg.get("anchor")) and dt != "fp16")
     if levels is not None and "LEVELS" in c:
@@ -159,17 +159,12 @@ def per_row(counts: dict, cfg: dict, d: int) -> dict:
     elif ps in ("dv", "dhdv"):
         progs = cdiv(d, min(cfg["BVD"], d))
     else:  # "dh", "st": the sweep's state blocks
-        bk, bv = (cfg.get("BKS", 64), cfg.get("BVS", 64)) if ps == "st" else (cfg.get("BKH", 64), cfg.get("BVH", 64))
+        bk, bv, _ = sweep_launch(cfg, ps)
         progs = cdiv(d, min(bk, d)) * cdiv(d, min(bv, d))
     scale = 32 * cfg["num_warps"] * progs / cfg["BT"]
     smem = counts["LDS"] + counts["STS"] + counts["LDSM"]
     return {"instr": round(counts["total"] * scale), "smem": round(smem * scale),
             "local": round((counts["LDL"] + counts["STL"]) * scale)}
-
-
-def _tiles(cfg: dict, bk: str, bv: str, warps: str) -> str:
-    """The name suffix of a state sweep's blocks and warps where cfg names them."""
-    return f"-{cfg[bk]}x{cfg[bv]}w{cfg[warps]}" if bk in cfg else ""
 
 
 def main() -> None:
@@ -181,8 +176,8 @@ def main() -> None:
     a = ap.parse_args()
     for d in a.d:
         # the state sweeps launch on their own blocks and warps (64 x 64 and 4 unless a config says)
-        dh = [dict(c, **{"pass": "dh", "name": f"dh-{c['family']}-bt{c['BT']}" + _tiles(c, "BKH", "BVH", "dh_warps"),
-                         "num_warps": c.get("dh_warps", 4)})
+        dh = [dict(c, **{"pass": "dh", "name": f"dh-{c['family']}-bt{c['BT']}" + sweep_suffix(c, "dh"),
+                         "num_warps": sweep_launch(c, "dh")[2]})
               for c in autotune_configs("bwd", d=d) if c["BV"] == 64 and not c.get("dhdv")]
         dh += [dict(c, **{"pass": "dv", "name": f"dv-{c['family']}-bt{c['BT']}-bv{c['BVD']}"
                           + (f"-k{c['BKC']}" if "BKC" in c and c["family"] == "scalar" else "")
@@ -194,8 +189,8 @@ def main() -> None:
                           + ("-tma" if c.get("tma") else ""),
                           "num_warps": c.get("dv_warps", 4)})
                for c in autotune_configs("bwd", d=d) if c.get("dhdv")]
-        dh += [dict(c, **{"pass": "st", "name": f"state-{c['family']}-bt{c['BT']}" + _tiles(c, "BKS", "BVS", "state_warps"),
-                          "num_warps": c.get("state_warps", 4)})
+        dh += [dict(c, **{"pass": "st", "name": f"state-{c['family']}-bt{c['BT']}" + sweep_suffix(c, "st"),
+                          "num_warps": sweep_launch(c, "st")[2]})
                for c in autotune_configs("fwd", d=d) if c["split"]]
         for cfg in autotune_configs(d=d) + list({c["name"]: c for c in dh}.values()):
             kind_id = 3 if cfg["family"] == "vector" else 2

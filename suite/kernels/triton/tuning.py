@@ -34,12 +34,36 @@ import torch
 from suite.errors import SuiteError
 
 
-def _sweep_tiles(cfg, prefix, keys, tiles):
-    """Add a state sweep's blocks and warps `tiles` = (BK, BV, warps) under `keys` to cfg, and
-    `-{prefix}{BK}x{BV}w{warps}` to its name (no suffix: 64 x 64 blocks on 4 warps)."""
+# The two state sweeps' launch keys: "st" the split forward's state pass (fwd.state_pass), "dh" the
+# backward's state-gradient sweep (bwd.dh_sweep); a config without them runs SWEEP_DEFAULT.
+SWEEP_KEYS = {"st": ("BKS", "BVS", "state_warps"), "dh": ("BKH", "BVH", "dh_warps")}
+SWEEP_DEFAULT = (64, 64, 4)  # (BK, BV, warps)
+
+
+def sweep_launch(cfg: dict, sweep: str, K: int | None = None, V: int | None = None) -> tuple[int, int, int]:
+    """(BK, BV, warps) the state sweep `sweep` ("st" or "dh") of cfg launches with; the blocks
+    capped at the next powers of two of K and V where given."""
+    bk, bv, w = (cfg.get(key, dflt) for key, dflt in zip(SWEEP_KEYS[sweep], SWEEP_DEFAULT))
+    if K is not None:
+        bk = min(bk, 1 << (K - 1).bit_length())
+    if V is not None:
+        bv = min(bv, 1 << (V - 1).bit_length())
+    return bk, bv, w
+
+
+def sweep_suffix(cfg: dict, sweep: str) -> str:
+    """The name suffix `-{sweep}{BK}x{BV}w{warps}` of a state sweep's launch where cfg names one."""
+    if SWEEP_KEYS[sweep][0] not in cfg:
+        return ""
+    return "-{}{}x{}w{}".format(sweep, *sweep_launch(cfg, sweep))
+
+
+def _sweep_tiles(cfg: dict, sweep: str, tiles: tuple[int, int, int] | None) -> dict:
+    """Add the state sweep `sweep`'s blocks and warps `tiles` = (BK, BV, warps) to cfg, and
+    their suffix to its name (no tiles: SWEEP_DEFAULT, no suffix)."""
     if tiles:
-        cfg["name"] += f"-{prefix}{tiles[0]}x{tiles[1]}w{tiles[2]}"
-        cfg.update(zip(keys, tiles))
+        cfg.update(zip(SWEEP_KEYS[sweep], tiles))
+        cfg["name"] += sweep_suffix(cfg, sweep)
     return cfg
 
 
@@ -54,7 +78,7 @@ def _fwd(family, BT, BV, w, s, max_d=256, split=False, rows=False, tma=False, an
            "max_d": max_d, "split": split, "rows": rows, "tma": tma}
     if anchor:
         cfg["anchor"] = True
-    return _sweep_tiles(cfg, "st", ("BKS", "BVS", "state_warps"), state)
+    return _sweep_tiles(cfg, "st", state)
 
 
 def _fp32_upto(d, *cfgs):
@@ -85,7 +109,7 @@ def _bwd(family, BT, BV, w, s, max_d=256, dv=None, bkc=None, dv_warps=None, dhdv
                      ("anchor", anchor)):
         if val:
             cfg[key] = val
-    return _sweep_tiles(cfg, "dh", ("BKH", "BVH", "dh_warps"), dh)
+    return _sweep_tiles(cfg, "dh", dh)
 
 
 # Forward configs chosen from ptxas resource reports (sm_90a): configs that spill little; max_d =
@@ -142,11 +166,17 @@ _CONFIGS = [
     _bwd("vector", 32, 64, 4, 2, dv=128, bkc=64, anchor=True),
     # v14 (NOTES.md): the 32-row step's state sweeps over all of V (the state pass reads the fp32
     # gate and the keys once per V-block, the state-gradient sweep the gate and q): at D = 128,
-    # 1.21 / 1.48 GB instead of 1.61, and 37 / 16 % fewer instructions per row (ptxas, no spill)
-    *_pending(_fwd("vector", 32, 64, 4, 2, split=True, anchor=True, state=(64, 128, 4)),
-              _fwd("vector", 32, 64, 4, 2, split=True, anchor=True, state=(32, 128, 4)),
-              _bwd("vector", 32, 64, 4, 2, dv=128, bkc=64, anchor=True, dh=(64, 128, 4)),
-              _bwd("vector", 32, 64, 4, 2, dv=128, bkc=64, anchor=True, dh=(32, 128, 4))),
+    # 1.21 / 1.48 GB instead of 1.61; conformance passed on Hopper (v14b; the forwards, like their
+    # base, do not fit fp32 at D = 128)
+    *_fp32_upto(64, _fwd("vector", 32, 64, 4, 2, split=True, anchor=True, state=(64, 128, 4)),
+                _fwd("vector", 32, 64, 4, 2, split=True, anchor=True, state=(32, 128, 2))),
+    _bwd("vector", 32, 64, 4, 2, dv=128, bkc=64, anchor=True, dh=(64, 128, 4)),
+    _bwd("vector", 32, 64, 4, 2, dv=128, bkc=64, anchor=True, dh=(32, 128, 2)),
+    # v15 (NOTES.md): the 32-row output pass over all of V on 4 warps, or on 2 warps (by SASS counts
+    # at D = 128 on the anchored path: 7,872 / 11,744 instructions and 1,080 / 1,292 shared-memory
+    # instructions per row against 14,656 and 1,984 for bv64 on 4 warps; no spill)
+    *_pending(*_fp32_upto(64, _fwd("vector", 32, 128, 4, 2, split=True, anchor=True, state=(32, 128, 2)),
+                          _fwd("vector", 32, 64, 2, 2, split=True, anchor=True, state=(32, 128, 2)))),
 ]
 # The chunk size a training step uses when nothing is pinned, by (family, max(K, V) <= 64).
 # Vector at D = 128: 32 rows since v13b (anchor, H100: fwd 1.625 + bwd 3.397 ms against
