@@ -246,6 +246,12 @@ v13_anchor() {  # v13_anchor: the anchor configs pinned, one background run per 
     bg pin "$c" "v13_${c}_fp32" "${CONF_LIMIT:-300}" "float32 and (-63- or -500-) and $VC"
   done
 }
+anchor_vector_rows() {  # anchor_vector_rows TAG: the anchor's vector rows, ours beside fla (BENCH_LIMIT
+                        # seconds, default 300), then one tarball TAG.tgz of the rows and the log
+  bench bench_anchor_vector "${BENCH_LIMIT:-300}" --shapes B8_T4096_H16_D128 --kinds vector --backends triton fla
+  scrub
+  (cd "$OUT" && tar czf "$1.tgz" bench_*/ ./*.log && rm -rf bench_*/ ./*.log)
+}
 v12_wait() {  # v12_wait TAG: wait for the runs above, then one tarball of their logs and reports
   wait; pkill -f ptxas || true
   scrub
@@ -546,15 +552,11 @@ case "${1:-main}" in
     ;;
   v13c)  # the anchor's vector rows, ours with the anchor configs among the candidates, beside fla
     export SUITE_TRITON_PENDING=1
-    bench bench_anchor_vector 300 --shapes B8_T4096_H16_D128 --kinds vector --backends triton fla
-    scrub
-    (cd "$OUT" && tar czf v13c.tgz bench_*/ ./*.log && rm -rf bench_*/ ./*.log)
+    anchor_vector_rows v13c
     ;;
   v14c)  # after v14's admission: this GPU's ceilings, then the anchor's vector rows beside fla
     python3 -m suite.bench.ceilings | tee "$OUT/ceilings_v14c.json"
-    bench bench_anchor_vector "${BENCH_LIMIT:-300}" --shapes B8_T4096_H16_D128 --kinds vector --backends triton fla
-    scrub
-    (cd "$OUT" && tar czf v14c.tgz bench_*/ ./*.log && rm -rf bench_*/ ./*.log)
+    anchor_vector_rows v14c
     ;;
   v14a)  # this GPU's copy bandwidth and bf16 matmul rate; the two state sweeps alone per block size
          # and warps, at the training chunk size; then the step with v14's pending configs among the
