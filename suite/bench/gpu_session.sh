@@ -81,6 +81,7 @@
 #           alone, per block size and warps (gpu_tune --sweeps), anchor and 160M shapes
 #   v14b    V14="CONFIG ...": those configs pinned (conformance), then their times (gpu_tune, pending on)
 #   v14c    this GPU's ceilings; the anchor's vector rows (ours, fla) with v14's configs admitted
+#   v16r    the 1.45B layer shape's scalar rows (ours, fla)
 #   v2d     160M-shape bench (ours, fla, SDPA), SDPA at the anchor, fla conformance (T=63, D=64)
 #   v2c     static check, three-shape bench, fla conformance (T <= 500), fp16/fp32, baseline
 #   v2b     conformance (triton, fp16/fp32) + every pinned config + T sweep + pytest-benchmark baseline
@@ -586,6 +587,11 @@ case "${1:-main}" in
       --kinds ${TUNE_KINDS:-vector} > "$OUT/gpu_tune_v14b.log" 2>&1; echo "== gpu_tune rc=$?"
     grep -v -i warn "$OUT/gpu_tune_v14b.log" | tail -n 16
     v12_wait v14b
+    ;;
+  v16r)  # the 1.45B layer shape's scalar rows beside fla (the second D = 64 shape of issue 6's 2x)
+    bench bench_1p45b_fla "${BENCH_LIMIT:-240}" --shapes B8_T2048_H32_D64 --kinds scalar --backends triton fla
+    scrub
+    (cd "$OUT" && tar czf v16r.tgz bench_*/ ./*.log && rm -rf bench_*/ ./*.log)
     ;;
   v11c)  # the rows: anchor scalar and static (ours), 160M scalar beside fla
     bench bench_anchor 180 --shapes B8_T4096_H16_D128 --kinds static scalar --backends triton

@@ -167,6 +167,12 @@ def per_row(counts: dict, cfg: dict, d: int) -> dict:
             "local": round((counts["LDL"] + counts["STL"]) * scale)}
 
 
+def _sweep_row(cfg: dict, sweep: str, label: str) -> str:
+    """A sweep's row name, e.g. `dh-vector-bt32-64x128w4` (no suffix on the default blocks)."""
+    suffix = sweep_suffix(cfg, sweep).removeprefix(f"-{sweep}")
+    return f"{label}-{cfg['family']}-bt{cfg['BT']}" + (f"-{suffix}" if suffix else "")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--dtype", default="bf16", choices=("bf16", "fp16", "fp32"))
@@ -176,7 +182,7 @@ def main() -> None:
     a = ap.parse_args()
     for d in a.d:
         # the state sweeps launch on their own blocks and warps (64 x 64 and 4 unless a config says)
-        dh = [dict(c, **{"pass": "dh", "name": f"dh-{c['family']}-bt{c['BT']}" + sweep_suffix(c, "dh"),
+        dh = [dict(c, **{"pass": "dh", "name": _sweep_row(c, "dh", "dh"),
                          "num_warps": sweep_launch(c, "dh")[2]})
               for c in autotune_configs("bwd", d=d) if c["BV"] == 64 and not c.get("dhdv")]
         dh += [dict(c, **{"pass": "dv", "name": f"dv-{c['family']}-bt{c['BT']}-bv{c['BVD']}"
@@ -189,7 +195,7 @@ def main() -> None:
                           + ("-tma" if c.get("tma") else ""),
                           "num_warps": c.get("dv_warps", 4)})
                for c in autotune_configs("bwd", d=d) if c.get("dhdv")]
-        dh += [dict(c, **{"pass": "st", "name": f"state-{c['family']}-bt{c['BT']}" + sweep_suffix(c, "st"),
+        dh += [dict(c, **{"pass": "st", "name": _sweep_row(c, "st", "state"),
                           "num_warps": sweep_launch(c, "st")[2]})
                for c in autotune_configs("fwd", d=d) if c["split"]]
         for cfg in autotune_configs(d=d) + list({c["name"]: c for c in dh}.values()):

@@ -114,8 +114,9 @@ def _bwd(family, BT, BV, w, s, max_d=256, dv=None, bkc=None, dv_warps=None, dhdv
 
 # Forward configs chosen from ptxas resource reports (sm_90a): configs that spill little; max_d =
 # the largest max(K, V) a config fits; `split` configs run the two-pass schedule (fwd.py), whose
-# state pass uses 64 x 64 tiles. Backward: BT is the forward's chunk, BV the V-block the
-# chunk-parallel kernel walks (bwd.py); the state-gradient sweep uses 64 x 64 tiles.
+# state pass runs on the config's sweep blocks (SWEEP_KEYS; 64 x 64 on 4 warps unless given).
+# Backward: BT is the forward's chunk, BV the V-block the chunk-parallel kernel walks (bwd.py);
+# the state-gradient sweep likewise (`dh`).
 _CONFIGS = [
     _fwd("scalar", 64, 64, 4, 2), _fwd("scalar", 64, 32, 4, 2), _fwd("scalar", 32, 64, 4, 2),
     _fwd("scalar", 16, 64, 4, 2),
@@ -172,11 +173,22 @@ _CONFIGS = [
                 _fwd("vector", 32, 64, 4, 2, split=True, anchor=True, state=(32, 128, 2))),
     _bwd("vector", 32, 64, 4, 2, dv=128, bkc=64, anchor=True, dh=(64, 128, 4)),
     _bwd("vector", 32, 64, 4, 2, dv=128, bkc=64, anchor=True, dh=(32, 128, 2)),
-    # v15 (NOTES.md): the 32-row output pass over all of V on 4 warps, or on 2 warps (by SASS counts
-    # at D = 128 on the anchored path: 7,872 / 11,744 instructions and 1,080 / 1,292 shared-memory
-    # instructions per row against 14,656 and 1,984 for bv64 on 4 warps; no spill)
-    *_pending(*_fp32_upto(64, _fwd("vector", 32, 128, 4, 2, split=True, anchor=True, state=(32, 128, 2)),
-                          _fwd("vector", 32, 64, 2, 2, split=True, anchor=True, state=(32, 128, 2)))),
+    # v15 (NOTES.md): the 32-row output pass over all of V on 4 warps, or on 2 warps (SASS counts at
+    # D = 128, anchored path: 1,080 / 1,292 shared-memory instructions per row against 1,984 for bv64
+    # on 4 warps; the launched kernels spill 12 / 968 B); conformance passed on Hopper (v15: bf16
+    # T = 63 / 1024; fp32 at D = 64, not launchable at D = 128 like their base); H200 step (v16):
+    # the first wins at the anchor (0.958 against 1.221 ms), the second at the 160M shape (0.534
+    # against 0.643), as on the H100 (v15)
+    *_fp32_upto(64, _fwd("vector", 32, 128, 4, 2, split=True, anchor=True, state=(32, 128, 2)),
+                _fwd("vector", 32, 64, 2, 2, split=True, anchor=True, state=(32, 128, 2))),
+    # v16 (NOTES.md): the 32-row backward's chunk pass on 2 warps over 32-channel K-blocks (SASS
+    # counts at D = 128, anchored path: 3,632 shared-memory instructions per row against 4,832;
+    # 300 B spilled), alone or with its dv pass on 2 warps too (1,102 against 1,688; 1,256 B
+    # spilled); conformance passed on Hopper (v16: bf16 T = 63 / 1024, fp32 T = 63 / 500, D = 64
+    # and 128); H200 step: the first wins at the anchor (2.930 against 2.965 ms), the second at
+    # the 160M shape (1.654 against 1.871)
+    _bwd("vector", 32, 64, 2, 2, dv=128, bkc=32, anchor=True, dh=(32, 128, 2)),
+    _bwd("vector", 32, 64, 2, 2, dv=128, bkc=32, dv_warps=2, anchor=True, dh=(32, 128, 2)),
 ]
 # The chunk size a training step uses when nothing is pinned, by (family, max(K, V) <= 64).
 # Vector at D = 128: 32 rows since v13b (anchor, H100: fwd 1.625 + bwd 3.397 ms against
