@@ -106,3 +106,16 @@ def test_resource_report_counts_the_sweeps_blocks():
     assert per_row(counts, st, 128) == {"instr": 100 * 128 * 2 // 32, "smem": 10 * 128 * 2 // 32, "local": 0}
     assert per_row(counts, dh, 128)["instr"] == 100 * 64 * 8 // 32
     assert per_row(counts, {"pass": "st", "BT": 32, "num_warps": 4}, 128)["instr"] == 100 * 128 * 4 // 32
+
+
+def test_resource_report_names_each_sweep_once():
+    """A sweep's row in the resource report names the sweep and its blocks once (`dh-...-64x128w4`,
+    not `dh-...-dh64x128w4`), and no blocks on the default ones."""
+    from suite.kernels.triton.resources import _sweep_row
+    from suite.kernels.triton.tuning import _bwd, _fwd
+
+    b = _bwd("vector", 32, 64, 2, 2, dv=128, bkc=32, anchor=True, dh=(32, 128, 2))
+    f = _fwd("vector", 32, 128, 4, 2, split=True, anchor=True, state=(32, 128, 2))
+    assert _sweep_row(b, "dh", "dh") == "dh-vector-bt32-32x128w2"
+    assert _sweep_row(f, "st", "state") == "state-vector-bt32-32x128w2"
+    assert _sweep_row(_bwd("scalar", 64, 64, 4, 2), "dh", "dh") == "dh-scalar-bt64"

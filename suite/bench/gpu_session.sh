@@ -72,6 +72,7 @@
 #   v12b    per-config times (gpu_tune) with the pending configs, Nsight Compute on the anchor's launches
 #   v12c    bench: the anchor's rows (ours, every decayed kind), the 160M scalar rows beside fla
 #   v12d    pytest-benchmark compare against kernels_v11, saved as kernels_v12
+#   v16d    the same gate with v15-v16 admitted, saved as kernels_v16
 #   v13a    v13 (NOTES.md): the vector configs that score a chunk from one anchor, pinned
 #           (conformance: bf16 T = 63 / 1024, every regime; fp32 T = 63 / 500)
 #   v13b    their times: gpu_tune (16-row training step with the anchor among the candidates, then
@@ -526,6 +527,9 @@ case "${1:-main}" in
     bench bench_160m_fla 240 --shapes B32_T2048_H12_D64 --kinds scalar --backends triton fla
     scrub
     (cd "$OUT" && tar czf v12c.tgz bench_*/ ./*.log && rm -rf bench_*/ ./*.log)
+    ;;
+  v16d)  # the gate against the newest stored baseline with v15-v16 admitted, saved as kernels_v16
+    compare kernels_v16
     ;;
   v12d)  # the gate against v11's baseline, pending configs among the candidates, saved as kernels_v12
     export SUITE_TRITON_PENDING=1
