@@ -5,7 +5,8 @@ For each decay family at the named shapes, runs the forward (no grad), the train
 on, then prints every timed config (`tuning.TIMINGS`) and the medians of the three pieces
 (`triton.testing.do_bench`, ms). With --host it also times the training forward as a caller
 sees it, median µs over 200 calls: the time to return (host work and launches, no sync) and to
-return and synchronise; the gap between the latter and do_bench's kernel time is host work.
+return and synchronise; the gap between the latter and do_bench's kernel time is host work. The
+same for a training step (forward, then backward), against the training forward + backward.
 With --passes it times the split forward's state pass and output pass alone, per split config.
 With --sweeps it times only the two state sweeps (the split forward's state pass, the backward's
 state-gradient sweep) per block size and warps. With --static-dg it times only the static
@@ -28,7 +29,8 @@ from suite.bench.protocol import parse_shape
 
 
 def split_times(shape: str, kind: str):
-    """Median ms of forward (no grad), training forward, and backward alone; and the forward."""
+    """Median ms of forward (no grad), training forward, and backward alone; the forward and a
+    training step (forward + backward) as callables."""
     from triton.testing import do_bench
 
     from suite.kernels import attend
@@ -46,7 +48,13 @@ def split_times(shape: str, kind: str):
     o = fwd()
     do = torch.randn_like(o)
     t_bwd = do_bench(lambda: torch.autograd.grad(o, (q, k, v, g), do, retain_graph=True), warmup=10, rep=50)
-    return {"fwd": t_fwd, "train_fwd": t_train_fwd, "bwd": t_bwd}, fwd
+
+    def step():  # one training step as `suite bench` times it: forward, then backward into fresh grads
+        for t in (q, k, v, g):
+            if t is not None:
+                t.grad = None
+        fwd().backward(do)
+    return {"fwd": t_fwd, "train_fwd": t_train_fwd, "bwd": t_bwd}, fwd, step
 
 
 def pass_times(shape: str, kind: str) -> dict[str, tuple[float, float]]:
@@ -201,11 +209,14 @@ def main() -> None:
 
     for shape in a.shapes:
         for kind in a.kinds:
-            t, fwd = split_times(shape, kind)
+            t, fwd, step = split_times(shape, kind)
             print(f"{shape} {kind}: " + ", ".join(f"{n} {ms:.3f} ms" for n, ms in t.items()), flush=True)
             if a.host:
                 h = host_times(fwd)  # the training forward: inputs require grad, states saved
                 print(f"{shape} {kind} training forward, host: " + ", ".join(f"{n} {us:.1f}" for n, us in h.items()),
+                      flush=True)
+                h = host_times(step)  # against train_fwd + bwd above: the step's host work not hidden
+                print(f"{shape} {kind} training step, host: " + ", ".join(f"{n} {us:.1f}" for n, us in h.items()),
                       flush=True)
             if a.passes:
                 for name, (t_s, t_o) in pass_times(shape, kind).items():
