@@ -83,6 +83,10 @@
 #   v14b    V14="CONFIG ...": those configs pinned (conformance), then their times (gpu_tune, pending on)
 #   v14c    this GPU's ceilings; the anchor's vector rows (ours, fla) with v14's configs admitted
 #   v16r    the 1.45B layer shape's scalar rows (ours, fla)
+#   v17a    direct launches (launch.py): host times through both launch paths (gpu_tune --host
+#           --profile, 1.45B and 160M scalar); the default configs' matrix; bf16 conformance
+#   v17b    direct launches: the 1.45B and 160M scalar rows beside fla, ours through Triton's path
+#           too; the 1.45B step's host times; on an H200 the gate, saved as kernels_v17
 #   v2d     160M-shape bench (ours, fla, SDPA), SDPA at the anchor, fla conformance (T=63, D=64)
 #   v2c     static check, three-shape bench, fla conformance (T <= 500), fp16/fp32, baseline
 #   v2b     conformance (triton, fp16/fp32) + every pinned config + T sweep + pytest-benchmark baseline
@@ -421,7 +425,7 @@ case "${1:-main}" in
     ;;
   v11a)  # where each launch's time goes (ncu reads the counters on this runtime; clocks left alone)
     NCU=${NCU:-ncu}  # Nsight Compute: on the PATH, or named by $NCU
-    W="scalar-train vector-fwd vector-state64 vector-train"
+    W=${PROFILE_W:-scalar-train vector-fwd vector-state64 vector-train}  # or the workloads named
     timeout 150 python3 -m suite.bench.gpu_profile $W > "$OUT/profile_v11a_times.log" 2>&1
     echo "== times rc=$?"; grep "median" "$OUT/profile_v11a_times.log"
     timeout 400 "$NCU" --clock-control none --profile-from-start off --section SpeedOfLight \
@@ -591,6 +595,33 @@ case "${1:-main}" in
       --kinds ${TUNE_KINDS:-vector} > "$OUT/gpu_tune_v14b.log" 2>&1; echo "== gpu_tune rc=$?"
     grep -v -i warn "$OUT/gpu_tune_v14b.log" | tail -n 16
     v12_wait v14b
+    ;;
+  v17a)  # the direct launch path (launch.py): host times and the step's do_bench median through
+         # Triton's path and the direct one, 1.45B and 160M scalar, and a cProfile of the step
+         # (gpu_tune --host --profile); then correctness with direct launches: the default configs'
+         # matrix (gpu_check, autotune off), the autotuned bf16 conformance at T = 63 and 1024
+    timeout "${TUNE_LIMIT:-200}" python3 -m suite.bench.gpu_tune --shapes B8_T2048_H32_D64 B32_T2048_H12_D64 \
+      --kinds scalar --host --profile > "$OUT/gpu_tune_v17a_host.log" 2>&1; echo "== gpu_tune rc=$?"
+    grep " host\| ms, " "$OUT/gpu_tune_v17a_host.log" | head -n 12
+    SUITE_TRITON_NO_AUTOTUNE=1 timeout 130 python3 -m suite.bench.gpu_check --part matrix \
+      --out "$OUT/check_v17a.json" --budget-s 110 > "$OUT/check_v17a.log" 2>&1
+    echo "== check ok: $(grep -c " ok" "$OUT/check_v17a.log")"; grep "FAIL\|cases" "$OUT/check_v17a.log" | head -n 20
+    conf conformance_v17a_direct "${CONF_LIMIT:-200}" --backend triton -k "bfloat16 and (-63- or -1024-)"
+    scrub
+    (cd "$OUT" && tar czf v17a.tgz ./*.log ./*.json && rm -f ./*.log ./*.json)
+    ;;
+  v17b)  # with direct launches: the 1.45B and 160M scalar rows beside fla; ours again through
+         # Triton's launch path (SUITE_TRITON_DIRECT=0); the 1.45B step's host times; on an H200
+         # also the gate against the newest stored baseline, saved as kernels_v17
+    bench bench_1p45b_fla 180 --shapes B8_T2048_H32_D64 --kinds scalar --backends triton fla
+    bench bench_160m_fla 150 --shapes B32_T2048_H12_D64 --kinds scalar --backends triton fla
+    SUITE_TRITON_DIRECT=0 bench bench_d64_triton_path 100 --shapes B8_T2048_H32_D64 B32_T2048_H12_D64 \
+      --kinds scalar --backends triton
+    timeout 110 python3 -m suite.bench.gpu_tune --shapes B8_T2048_H32_D64 --kinds scalar --host \
+      > "$OUT/gpu_tune_v17b_host.log" 2>&1; echo "== gpu_tune rc=$?"; grep " host" "$OUT/gpu_tune_v17b_host.log"
+    scrub
+    (cd "$OUT" && tar czf v17b.tgz bench_*/ ./*.log && rm -rf bench_*/ ./*.log)
+    if nvidia-smi --query-gpu=name --format=csv,noheader | grep -q H200; then compare kernels_v17; fi
     ;;
   v16r)  # the 1.45B layer shape's scalar rows beside fla (the second D = 64 shape of issue 6's 2x)
     bench bench_1p45b_fla "${BENCH_LIMIT:-240}" --shapes B8_T2048_H32_D64 --kinds scalar --backends triton fla

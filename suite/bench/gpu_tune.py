@@ -6,14 +6,16 @@ on, then prints every timed config (`tuning.TIMINGS`) and the medians of the thr
 (`triton.testing.do_bench`, ms). With --host it also times the training forward as a caller
 sees it, median µs over 200 calls: the time to return (host work and launches, no sync) and to
 return and synchronise; the gap between the latter and do_bench's kernel time is host work. The
-same for a training step (forward, then backward), against the training forward + backward.
+same for a training step (forward, then backward), against the training forward + backward,
+and the step's do_bench median; each through Triton's launch path and the direct one
+(suite/kernels/triton/launch.py). --profile adds a cProfile of the step.
 With --passes it times the split forward's state pass and output pass alone, per split config.
 With --sweeps it times only the two state sweeps (the split forward's state pass, the backward's
 state-gradient sweep) per block size and warps. With --static-dg it times only the static
 log-decay gradient (Triton sweep per chunk and block size, and the torch version).
 A development aid for NOTES.md; `suite bench` is the benchmark.
 
-    python -m suite.bench.gpu_tune [--shapes B8_T4096_H16_D128 ...] [--kinds scalar vector] [--host] [--passes]
+    python -m suite.bench.gpu_tune [--shapes B8_T4096_H16_D128 ...] [--kinds scalar vector] [--host [--profile]] [--passes]
     python -m suite.bench.gpu_tune --sweeps [--shapes ...] [--kinds ...]
     python -m suite.bench.gpu_tune --static-dg
 """
@@ -55,6 +57,27 @@ def split_times(shape: str, kind: str):
                 t.grad = None
         fwd().backward(do)
     return {"fwd": t_fwd, "train_fwd": t_train_fwd, "bwd": t_bwd}, fwd, step
+
+
+def step_pieces(shape: str, kind: str) -> dict:
+    """The training step's pieces as callables, for their host times: the backend's forward and
+    backward launch code called directly (`run_forward`, `run_backward`: no autograd, no input
+    checks), and the backward through autograd (`torch.autograd.grad`)."""
+    from suite.kernels import attend
+    from suite.kernels.triton.autograd import run_backward, run_forward
+
+    dims = parse_shape(shape)
+    q, k, v, g = adapters.make_inputs(dims, kind, torch.bfloat16, torch.device("cuda"), grad=True)
+    scale = dims["K"] ** -0.5
+    o, _, states, bt = run_forward(q, k, v, g, None, scale, kind, save=True, store_ht=False)
+    do = torch.randn_like(o)
+    saved = {"q": q, "k": k, "v": v, "g": g, "states": states, "has_h0": False, "h0_shape": None, "ieee": False}
+    o_grad = attend(q, k, v, g, scale=scale, backend="triton")[0]
+    return {
+        "run_forward": lambda: run_forward(q, k, v, g, None, scale, kind, save=True, store_ht=False),
+        "run_backward": lambda: run_backward(saved, do, None, scale, kind, bt),
+        "autograd.grad": lambda: torch.autograd.grad(o_grad, (q, k, v, g), do, retain_graph=True),
+    }
 
 
 def pass_times(shape: str, kind: str) -> dict[str, tuple[float, float]]:
@@ -161,6 +184,50 @@ def host_times(fwd, calls: int = 200) -> dict[str, float]:
             "launch_sync_us": statistics.median(total) * 1e6}
 
 
+def host_report(label: str, fwd, step, pieces: dict, profile: bool = False) -> None:
+    """Print the host times (`host_times`) of the training forward, the step and its `pieces`
+    (`step_pieces`), and the step's do_bench median (what `suite bench` reports), launching
+    through Triton's path and through the direct one (suite/kernels/triton/launch.py); with
+    `profile`, the step's cProfile (the main thread's: autograd runs the backward in its own)."""
+    from triton.testing import do_bench
+
+    from suite.kernels.triton import launch
+
+    for path, on in (("triton path", False), ("direct path", True)):
+        with launch.direct(on):
+            before = dict(launch.STATS)
+            parts = {f"fwd {n}": us for n, us in host_times(fwd).items()}
+            parts.update({f"step {n}": us for n, us in host_times(step).items()})
+            for name, fn in pieces.items():
+                parts[f"{name} host_launch_us"] = host_times(fn)["host_launch_us"]
+            parts["step do_bench us"] = do_bench(step, warmup=25, rep=200, return_mode="median") * 1e3
+            used = {k: launch.STATS[k] - before[k] for k in before}
+        print(f"{label} host, {path} (launches {used}): " + ", ".join(f"{n} {us:.1f}" for n, us in parts.items()),
+              flush=True)
+    if profile:
+        print(host_profile(step), flush=True)
+
+
+def host_profile(fn, calls: int = 200, top: int = 25) -> str:
+    """cProfile of `calls` calls of fn (each synchronised), the `top` rows by own time."""
+    import cProfile
+    import io
+    import pstats
+
+    for _ in range(20):
+        fn()
+    torch.cuda.synchronize()
+    prof = cProfile.Profile()
+    prof.enable()
+    for _ in range(calls):
+        fn()
+        torch.cuda.synchronize()
+    prof.disable()
+    out = io.StringIO()
+    pstats.Stats(prof, stream=out).sort_stats("tottime").print_stats(top)
+    return out.getvalue()
+
+
 def static_dg_times(shape: str) -> dict[str, float]:
     """Median ms of the static log-decay gradient alone (bf16 inputs, h0 and dht given): the
     Triton sweep per (chunk, block) and the torch version."""
@@ -188,6 +255,7 @@ def main() -> None:
     ap.add_argument("--shapes", nargs="+", default=["B8_T4096_H16_D128", "B32_T2048_H12_D64"])
     ap.add_argument("--kinds", nargs="+", default=["scalar", "vector"])
     ap.add_argument("--host", action="store_true", help="also the host-side time of the forward")
+    ap.add_argument("--profile", action="store_true", help="with --host: also a cProfile of the training step")
     ap.add_argument("--passes", action="store_true", help="also each pass of the split forward alone")
     ap.add_argument("--sweeps", action="store_true",
                     help="only the two state sweeps alone, per block size and warps (training chunk size)")
@@ -212,12 +280,7 @@ def main() -> None:
             t, fwd, step = split_times(shape, kind)
             print(f"{shape} {kind}: " + ", ".join(f"{n} {ms:.3f} ms" for n, ms in t.items()), flush=True)
             if a.host:
-                h = host_times(fwd)  # the training forward: inputs require grad, states saved
-                print(f"{shape} {kind} training forward, host: " + ", ".join(f"{n} {us:.1f}" for n, us in h.items()),
-                      flush=True)
-                h = host_times(step)  # against train_fwd + bwd above: the step's host work not hidden
-                print(f"{shape} {kind} training step, host: " + ", ".join(f"{n} {us:.1f}" for n, us in h.items()),
-                      flush=True)
+                host_report(f"{shape} {kind}", fwd, step, step_pieces(shape, kind), profile=a.profile)
             if a.passes:
                 for name, (t_s, t_o) in pass_times(shape, kind).items():
                     print(f"{shape} {kind} {name}: state pass {t_s:.3f} ms, output pass {t_o:.3f} ms", flush=True)

@@ -11,6 +11,7 @@ fp32/fp16/bf16 inputs with fp32 log-decay. Layout of the package:
     dhdv.py      scalar kinds: the state-gradient sweep with dv computed in it (one launch)
     static_dg.py a static log-decay's gradient: the state and its derivative in one sweep
     tuning.py    launch configs, autotuning, `pinned(cfg)` for per-config conformance checks
+    launch.py    launches: Triton's path once per launch signature, then the compiled kernel directly
     autograd.py  torch.autograd.Function and the backend entry point
     resources.py compile for Hopper without a GPU; ptxas registers / spills / shared memory
     NOTES.md     floors, measured versions, where the time goes

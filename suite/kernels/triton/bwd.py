@@ -66,6 +66,7 @@ from suite.kernels.triton.fwd import (
     load_chunk,
     state_block,
 )
+from suite.kernels.triton.launch import cdiv, launch, pow2
 from suite.kernels.triton.tuning import sweep_launch
 
 
@@ -262,8 +263,8 @@ def launch_bwd(saved, do, dht, scale, kind_id, *, cfg, out):
     B, T, H, K = q.shape
     V = v.shape[-1]
     BT = cfg["BT"]
-    NT = triton.cdiv(T, BT)
-    BK, BVF = triton.next_power_of_2(K), triton.next_power_of_2(V)
+    NT = cdiv(T, BT)
+    BK, BVF = pow2(K), pow2(V)
     ieee = saved["ieee"]
     stages = 1 if ieee else cfg["num_stages"]
     dummy = out["dq"]
@@ -275,8 +276,8 @@ def launch_bwd(saved, do, dht, scale, kind_id, *, cfg, out):
     has_dg = out["dg"] is not None
     # scalar kinds over several K-blocks: dg in parts, the intra-chunk pairs from the dv pass
     parted = has_dg and kind_id != 3 and bkc < BK
-    nkb = triton.cdiv(K, bkc)
-    n_parts = nkb + triton.cdiv(V, bvd)
+    nkb = cdiv(K, bkc)
+    n_parts = nkb + cdiv(V, bvd)
     dg = q.new_empty((n_parts,) + out["dg"].shape, dtype=torch.float32) if parted else out["dg"]
     if dhdv:
         launch_dhdv(q, k, v, saved["g"], do, dht, scale, kind_id, BT=BT, BV=bvd,
@@ -285,7 +286,7 @@ def launch_bwd(saved, do, dht, scale, kind_id, *, cfg, out):
                     dg_parts=dg[nkb:] if parted else None)
     else:
         dh_sweep(q, saved["g"], do, dht, scale, kind_id, cfg=cfg, dstates=out["dstates"], dh0=out["dh0"])
-    bwd_chunk_kernel[(nkb, NT, B * H)](
+    launch(bwd_chunk_kernel, (nkb, NT, B * H),
         q, k, v, g, saved["states"], out["dstates"], do, out["dq"], out["dk"], out["dv"],
         dg if has_dg else dummy, scale, T, NT, B * T * H,
         H=H, K=K, V=V, BT=BT, BK=bkc, BV=min(cfg["BV"], BVF), KIND=kind_id,
@@ -294,7 +295,7 @@ def launch_bwd(saved, do, dht, scale, kind_id, *, cfg, out):
         num_warps=cfg["num_warps"], num_stages=stages,
     )
     if split and not dhdv:
-        bwd_dv_kernel[(triton.cdiv(V, bvd), NT, B * H)](
+        launch(bwd_dv_kernel, (cdiv(V, bvd), NT, B * H),
             q, k, v, g, out["dstates"], do, out["dv"], dg[nkb:] if parted else dummy, scale, T, NT,
             B * T * H, H=H, K=K, V=V, BT=BT, BK=BK, BV=bvd, KIND=kind_id,
             LEVELS=BT.bit_length() - 1, PAIRS=parted, IEEE=ieee, ANCHOR=anchored(cfg, q),
@@ -311,7 +312,7 @@ def dh_sweep(q, g, do, dht, scale, kind_id, *, cfg, dstates, dh0):
     V = do.shape[-1]
     ieee = q.dtype == torch.float32
     bk, bv, warps = sweep_launch(cfg, "dh", K, V)
-    bwd_dh_kernel[(triton.cdiv(K, bk), triton.cdiv(V, bv), B * H)](
+    launch(bwd_dh_kernel, (cdiv(K, bk), cdiv(V, bv), B * H),
         q, g if g is not None else dstates, do, dht if dht is not None else dstates, dstates,
         dh0 if dh0 is not None else dstates, scale, T, dstates.shape[2],
         H=H, K=K, V=V, BT=cfg["BT"], BK=bk, BV=bv, KIND=kind_id, HAS_DHT=dht is not None,

@@ -39,6 +39,7 @@ from suite.kernels.triton.common import (
     tma_ok,
 )
 from suite.kernels.triton.fwd import chunk_decay, decay_state, intra_scores
+from suite.kernels.triton.launch import cdiv, launch, pow2
 
 
 @triton.jit(do_not_specialize=["scale", "T", "NT", "DGP"])
@@ -91,12 +92,12 @@ def launch_dhdv(q, k, v, g, do, dht, scale, kind_id, *, BT, BV, num_warps, num_s
     tma: read q, k, do through tensor descriptors where the copy engine can (common.tma_ok)."""
     B, T, H, K = q.shape
     V = v.shape[-1]
-    BV = min(BV, triton.next_power_of_2(V))
-    BK = triton.next_power_of_2(K)
+    BV = min(BV, pow2(V))
+    BK = pow2(K)
     dummy = dv
     tma = tma and tma_ok(q, k, do)
     src = [descriptor(x, (1, BT, 1, b)) for x, b in ((q, BK), (k, BK), (do, BV))] if tma else [q, k, do]
-    bwd_dhdv_kernel[(triton.cdiv(V, BV), B * H)](
+    launch(bwd_dhdv_kernel, (cdiv(V, BV), B * H),
         src[0], src[1], v, g if g is not None else dummy, src[2], dht if dht is not None else dummy, dstates,
         dh0 if dh0 is not None else dummy, dv, dg_parts if dg_parts is not None else dummy, scale,
         T, dstates.shape[2], B * T * H, H=H, K=K, V=V, BT=BT, BK=BK, BV=BV,

@@ -48,6 +48,7 @@ from suite.kernels.triton.common import (
     tma_ok,
     vector_scores,
 )
+from suite.kernels.triton.launch import cdiv, launch, pow2
 from suite.kernels.triton.tuning import sweep_launch
 
 
@@ -267,16 +268,16 @@ def launch_fwd(q, k, v, g, h0, scale, kind_id, *, save, store_ht, cfg, out):
         return
     B, T, H, K = q.shape
     V = v.shape[-1]
-    BT, BV = cfg["BT"], min(cfg["BV"], triton.next_power_of_2(V))
-    NT = triton.cdiv(T, BT)
-    BK = triton.next_power_of_2(K)
+    BT, BV = cfg["BT"], min(cfg["BV"], pow2(V))
+    NT = cdiv(T, BT)
+    BK = pow2(K)
     dummy = out["o"]
-    grid = (triton.cdiv(V, BV), B * H)
+    grid = (cdiv(V, BV), B * H)
     ieee = q.dtype == _fp32()
     tma = bool(cfg.get("tma")) and tma_ok(q, k, v)
     # q, k, v as descriptors of one chunk's rows (fwd_kernel doc)
     src = [descriptor(x, (1, BT, 1, b)) for x, b in ((q, BK), (k, BK), (v, BV))] if tma else [q, k, v]
-    fwd_kernel[grid](
+    launch(fwd_kernel, grid,
         *src, g if g is not None else dummy, h0 if h0 is not None else dummy,
         out["o"], out["ht"] if store_ht else dummy, out["states"] if save else dummy,
         scale, T, NT, H=H, K=K, V=V, BT=BT, BK=BK, BV=BV, KIND=kind_id,
@@ -291,7 +292,7 @@ def _launch_split(q, k, v, g, h0, scale, kind_id, *, save, store_ht, cfg, out):
     """The split schedule (module doc): `state_pass`, then `output_pass`. Without `save` the
     states are a temporary in q's dtype."""
     B, T, H, K = q.shape
-    states = out["states"] if save else q.new_empty(B, H, triton.cdiv(T, cfg["BT"]), K, v.shape[-1])
+    states = out["states"] if save else q.new_empty(B, H, cdiv(T, cfg["BT"]), K, v.shape[-1])
     state_pass(k, v, g, h0, kind_id, cfg=cfg, states=states, ht=out["ht"] if store_ht else None)
     output_pass(q, k, v, g, scale, kind_id, cfg=cfg, states=states, o=out["o"])
 
@@ -303,7 +304,7 @@ def state_pass(k, v, g, h0, kind_id, *, cfg, states, ht):
     V = v.shape[-1]
     ieee = k.dtype == _fp32()
     bks, bvs, warps = sweep_launch(cfg, "st", K, V)
-    fwd_state_kernel[(triton.cdiv(K, bks), triton.cdiv(V, bvs), B * H)](
+    launch(fwd_state_kernel, (cdiv(K, bks), cdiv(V, bvs), B * H),
         k, v, g if g is not None else states, h0 if h0 is not None else states,
         ht if ht is not None else states, states, T, states.shape[2], H=H, K=K, V=V, BT=cfg["BT"],
         BK=bks, BV=bvs, KIND=kind_id, HAS_H0=h0 is not None, STORE_HT=ht is not None, IEEE=ieee,
@@ -315,12 +316,12 @@ def output_pass(q, k, v, g, scale, kind_id, *, cfg, states, o):
     """fwd_output_kernel: o [B, T, H, V] from q, k, v, the gate and `states`, every chunk at once."""
     B, T, H, K = q.shape
     V = v.shape[-1]
-    BT, BV = cfg["BT"], min(cfg["BV"], triton.next_power_of_2(V))
+    BT, BV = cfg["BT"], min(cfg["BV"], pow2(V))
     ieee = q.dtype == _fp32()
-    BK = triton.next_power_of_2(K)
+    BK = pow2(K)
     tma = bool(cfg.get("tma")) and tma_ok(states)
     src = descriptor(states.view(-1, K, V), (1, BK, BV)) if tma else states  # fwd_output_kernel doc
-    fwd_output_kernel[(states.shape[2], triton.cdiv(V, BV), B * H)](
+    launch(fwd_output_kernel, (states.shape[2], cdiv(V, BV), B * H),
         q, k, v, g if g is not None else o, src, o, scale, T, states.shape[2],
         H=H, K=K, V=V, BT=BT, BK=BK, BV=BV, KIND=kind_id, LEVELS=BT.bit_length() - 1, IEEE=ieee,
         TMA=tma, ANCHOR=anchored(cfg, q), num_warps=cfg["num_warps"],

@@ -36,6 +36,7 @@ import triton.language as tl
 
 from suite.kernels.triton.common import load_tile, seq_offset
 from suite.kernels.triton.fwd import state_block
+from suite.kernels.triton.launch import cdiv, launch, pow2
 
 
 @triton.jit
@@ -121,17 +122,17 @@ def static_decay_grad_triton(q, k, v, g, h0, do, dht, scale: float, chunk: int =
     (160M / anchor shape; NOTES.md v9), fewer programs but each pair term computed once per block."""
     B, T, H, K = q.shape
     V = v.shape[-1]
-    BK = min(max(16, triton.next_power_of_2(K)), block)
-    BV = min(max(16, triton.next_power_of_2(V)), block)
-    NK, NV = triton.cdiv(K, BK), triton.cdiv(V, BV)
+    BK = min(max(16, pow2(K)), block)
+    BV = min(max(16, pow2(V)), block)
+    NK, NV = cdiv(K, BK), cdiv(V, BV)
     part = torch.empty(B, H, NK, NV, dtype=torch.float32, device=q.device)
     h0 = None if h0 is None else h0.float().contiguous()
     dht = None if dht is None else dht.float().contiguous()
     do = do.to(q.dtype).contiguous()
-    static_dg_kernel[(NK, NV, B * H)](
+    launch(static_dg_kernel, (NK, NV, B * H),
         q.contiguous(), k.contiguous(), v.contiguous(), do, g.float().contiguous(),
         part if h0 is None else h0, part if dht is None else dht, part, float(scale), T,
-        triton.cdiv(T, chunk), H=H, K=K, V=V, BT=chunk, BK=BK, BV=BV, HAS_H0=h0 is not None,
+        cdiv(T, chunk), H=H, K=K, V=V, BT=chunk, BK=BK, BV=BV, HAS_H0=h0 is not None,
         HAS_DHT=dht is not None, HILO=q.dtype == torch.bfloat16, num_warps=4, num_stages=1,
     )
     return part.sum((0, 2, 3)).to(g.dtype)

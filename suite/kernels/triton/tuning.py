@@ -197,6 +197,7 @@ _TRAIN_BT = {("scalar", True): 64, ("scalar", False): 64, ("vector", True): 32, 
 
 _PINNED: dict[tuple[str, str], dict] = {}
 _CACHE: dict[tuple, dict] = {}
+_CANDIDATES: dict[tuple, tuple] = {}  # candidates()' memo: key -> (_CONFIGS then, configs)
 _RECORD: list[list[str]] = []  # open `recording()` blocks, innermost last
 TIMINGS: dict[tuple, dict[str, float]] = {}  # autotune key -> {config name: ms}, for reports
 
@@ -268,7 +269,18 @@ def train_bt(family: str, K: int, V: int, fp32: bool = False) -> int:
 
 def candidates(pass_: str, family: str, bt: int | None, d: int, fp32: bool = False) -> list[dict]:
     """Configs to consider: the pinned one, else those of this pass/family admitted at head dim d
-    in this precision (and with chunk size bt if given)."""
+    in this precision (and with chunk size bt if given). Unpinned, memoised on what decides them
+    (the config list itself, SUITE_TRITON_PENDING): it runs on every launch (host time, NOTES v17)."""
+    if _PINNED or os.environ.get("SUITE_TRITON_CONFIG"):
+        return _candidates(pass_, family, bt, d, fp32)
+    key = (pass_, family, bt, d, fp32, os.environ.get("SUITE_TRITON_PENDING"))
+    hit = _CANDIDATES.get(key)
+    if hit is None or hit[0] is not _CONFIGS:  # the list held, so its identity is never reused
+        hit = _CANDIDATES[key] = (_CONFIGS, _candidates(pass_, family, bt, d, fp32))
+    return list(hit[1])
+
+
+def _candidates(pass_: str, family: str, bt: int | None, d: int, fp32: bool) -> list[dict]:
     cfg = pinned_config(pass_, family)
     if cfg is not None and (bt is None or cfg["BT"] == bt):
         return [cfg]

@@ -1,0 +1,129 @@
+"""The direct launch path (suite/kernels/triton/launch.py), checked against Triton's own code.
+
+    pytest tests/test_triton_launch.py      # CPU: the kernels run under the interpreter
+
+The interpreter never takes the direct path, so what that path relies on is checked here against
+the pieces of Triton it replaces, at every launch of a training step (forward, backward; scalar,
+vector and static decay):
+- the arguments it hands the compiled kernel's launcher are, in order, the bound arguments that
+  Triton's binder produces for the same call;
+- its launch signature tells apart what Triton's specialisation tells apart (a tensor's dtype and
+  16-byte alignment, the integer classes), so a cached binary is never reused where Triton would
+  have compiled another.
+"""
+
+from __future__ import annotations
+
+import pytest
+import torch
+from kernel_utils import make_case, run_case
+
+from suite.kernels import available_backends
+
+pytestmark = pytest.mark.skipif("triton" not in available_backends("cpu"),
+                                reason="Triton interpreter not available")
+
+
+def _backend():
+    from triton.backends.compiler import GPUTarget
+    from triton.compiler import make_backend
+
+    return make_backend(GPUTarget("cuda", 90, 32))  # Hopper, as the GPU runs
+
+
+def _jit(kernel, cache={}):  # noqa: B006 - one JITFunction per kernel, kept alive (launch.py keys on ids)
+    """The JITFunction of a kernel (under the interpreter, one built from the same Python function)."""
+    from triton.runtime.jit import JITFunction
+
+    if isinstance(kernel, JITFunction):
+        return kernel
+    return cache.setdefault(kernel.fn, JITFunction(kernel.fn))
+
+
+@pytest.fixture(scope="module")
+def launches():
+    """(kernel, args, constexprs, warps, stages) of every launch in one training step per kind."""
+    from suite.kernels.triton import bwd, dhdv, fwd, launch, static_dg
+
+    seen = []
+    real = launch.launch
+
+    def record(kernel, grid, *args, num_warps, num_stages, **consts):
+        seen.append((kernel, args, consts, num_warps, num_stages))
+        return real(kernel, grid, *args, num_warps=num_warps, num_stages=num_stages, **consts)
+
+    mp = pytest.MonkeyPatch()
+    for mod in (fwd, bwd, dhdv, static_dg):
+        mp.setattr(mod, "launch", record)
+    try:
+        for kind in ("scalar", "vector", "static"):
+            run_case(make_case(kind, "medium", B=1, T=40, H=2, K=16, V=16, dtype=torch.float32, seed=3,
+                               h0=True), "triton")
+    finally:
+        mp.undo()
+    return seen
+
+
+def test_every_kernel_of_a_step_is_launched_through_launch(launches):
+    names = {_jit(k).__name__ for k, *_ in launches}
+    assert {"bwd_chunk_kernel", "static_dg_kernel"} <= names, names
+    assert names & {"fwd_kernel", "fwd_state_kernel"} and names & {"bwd_dh_kernel", "bwd_dhdv_kernel"}, names
+
+
+def test_launcher_arguments_equal_tritons_bound_arguments(launches):
+    """(*args, *constexpr_values) is, element for element, what JITFunction.run passes the launcher."""
+    from triton.runtime.jit import create_function_from_signature
+
+    from suite.kernels.triton.launch import check_call, constexpr_values
+
+    be = _backend()
+    for kernel, args, consts, warps, stages in launches:
+        jit = _jit(kernel)
+        check_call(jit, len(args), consts)
+        binder = create_function_from_signature(jit.signature, jit.params, be)
+        bound, _, _ = binder(*args, **consts, num_warps=warps, num_stages=stages)
+        ours = (*args, *constexpr_values(jit, consts))
+        theirs = tuple(bound.values())
+        assert len(ours) == len(theirs), jit.__name__
+        for name, a, b in zip(bound, ours, theirs):
+            assert a is b or (not isinstance(a, torch.Tensor) and a == b), (jit.__name__, name)
+
+
+def test_signature_separates_what_triton_specialises(launches):
+    from suite.kernels.triton.launch import signature
+
+    be = _backend()
+    kernel, args, consts, warps, stages = next(x for x in launches if _jit(x[0]).__name__ == "bwd_chunk_kernel")
+    jit = _jit(kernel)
+    base = signature(jit, be, args, consts, warps, stages, 0)
+    assert signature(jit, be, args, consts, warps, stages, 0) == base
+    assert signature(jit, be, args, consts, warps + 1, stages, 0) != base
+    assert signature(jit, be, args, consts, warps, stages, 1) != base
+    t = next(i for i, a in enumerate(args) if isinstance(a, torch.Tensor))
+    same = args[t].clone()  # a fresh allocation: 16-byte aligned, as the original
+    shifted = args[t].reshape(-1).new_empty(args[t].numel() + 1)[1:].view_as(args[t])  # one element past
+    assert same.data_ptr() % 16 == 0 and shifted.data_ptr() % 16 != 0
+    assert signature(jit, be, (*args[:t], same, *args[t + 1:]), consts, warps, stages, 0) == base
+    assert signature(jit, be, (*args[:t], shifted, *args[t + 1:]), consts, warps, stages, 0) != base
+    with_dtype = (*args[:t], args[t].to(torch.float16), *args[t + 1:])
+    assert signature(jit, be, with_dtype, consts, warps, stages, 0) != base
+    i = next(i for i, a in enumerate(args) if type(a) is int)
+    for other in (1, 16 * 7, 16 * 7 + 1, 2**31):
+        alt = (*args[:i], other, *args[i + 1:])
+        cls = lambda v: (v == 1, v % 16 == 0, -2**31 <= v < 2**31)  # noqa: E731
+        assert (signature(jit, be, alt, consts, warps, stages, 0) == base) == (cls(other) == cls(args[i]))
+
+
+def test_a_call_with_a_constexpr_by_position_is_refused():
+    from suite.kernels.triton import fwd
+    from suite.kernels.triton.launch import check_call
+
+    jit = _jit(fwd.fwd_state_kernel)
+    n_runtime = sum(not p.is_constexpr for p in jit.params)
+    names = [p.name for p in jit.params if p.is_constexpr]
+    with pytest.raises(TypeError, match="by position"):
+        check_call(jit, n_runtime + 1, {n: 1 for n in names[1:]})
+    with pytest.raises(TypeError, match="missing"):
+        check_call(jit, n_runtime, {n: 1 for n in names[1:]})
+    with pytest.raises(TypeError, match="unknown"):
+        check_call(jit, n_runtime, {**{n: 1 for n in names}, "NOT_A_PARAM": 1})
