@@ -127,3 +127,36 @@ def test_a_call_with_a_constexpr_by_position_is_refused():
         check_call(jit, n_runtime, {n: 1 for n in names[1:]})
     with pytest.raises(TypeError, match="unknown"):
         check_call(jit, n_runtime, {**{n: 1 for n in names}, "NOT_A_PARAM": 1})
+
+
+def test_a_launch_hook_or_direct_false_sends_launches_through_triton():
+    """A profiler's launch hook needs Triton's launch metadata: with one installed, or inside
+    `direct(False)`, the direct path is off; both are restored afterwards."""
+    import triton
+
+    from suite.kernels.triton import launch
+
+    assert launch._hooks_idle()
+    chain = triton.knobs.runtime.launch_enter_hook
+    hook = lambda metadata: None  # noqa: E731
+    chain.add(hook)
+    try:
+        assert not launch._hooks_idle()
+    finally:
+        chain.remove(hook)
+    assert launch._hooks_idle()
+    before = launch._ENABLED[0]
+    with launch.direct(False):
+        assert launch._ENABLED[0] is False
+    assert launch._ENABLED[0] == before
+
+
+def test_host_integer_helpers_match_tritons():
+    import triton
+
+    from suite.kernels.triton.launch import cdiv, pow2
+
+    for n in range(1, 300):
+        assert pow2(n) == triton.next_power_of_2(n)
+        for d in (1, 16, 32, 64, 100):
+            assert cdiv(n, d) == triton.cdiv(n, d)
