@@ -188,7 +188,8 @@ def host_report(label: str, fwd, step, pieces: dict, profile: bool = False) -> N
     """Print the host times (`host_times`) of the training forward, the step and its `pieces`
     (`step_pieces`), and the step's do_bench median (what `suite bench` reports), launching
     through Triton's path and through the direct one (suite/kernels/triton/launch.py); with
-    `profile`, the step's cProfile (the main thread's: autograd runs the backward in its own)."""
+    `profile`, the step's cProfile (the backward's Python, run on autograd's own thread,
+    appears in it too: NOTES.md v17)."""
     from triton.testing import do_bench
 
     from suite.kernels.triton import launch
