@@ -87,6 +87,12 @@
 #           --profile, 1.45B and 160M scalar); the default configs' matrix; bf16 conformance
 #   v17b    direct launches: the 1.45B and 160M scalar rows beside fla, ours through Triton's path
 #           too; the 1.45B step's host times; on an H200 the gate, saved as kernels_v17
+#   v18a    v18 (NOTES.md): the vector gate's sums in the chunk-parallel kernels as products with
+#           triangles. Per-config times and the pieces of the vector step (gpu_tune --passes) at
+#           the anchor, for this tree and for the kernels before it (.whl/base.tgz, a `git archive`
+#           of the previous commit's suite/) on one machine; then the anchor's vector rows (ours)
+#   v18b    v18's correctness: every vector config pinned (8 processes, T = 63 / 1024, D = 64 / 128,
+#           bf16 / fp32, weak / strong gates) beside the default configs' matrix (gpu_check)
 #   v2d     160M-shape bench (ours, fla, SDPA), SDPA at the anchor, fla conformance (T=63, D=64)
 #   v2c     static check, three-shape bench, fla conformance (T <= 500), fp16/fp32, baseline
 #   v2b     conformance (triton, fp16/fp32) + every pinned config + T sweep + pytest-benchmark baseline
@@ -609,6 +615,28 @@ case "${1:-main}" in
     conf conformance_v17a_direct "${CONF_LIMIT:-200}" --backend triton -k "bfloat16 and (-63- or -1024-)"
     scrub
     (cd "$OUT" && tar czf v17a.tgz ./*.log ./*.json && rm -f ./*.log ./*.json)
+    ;;
+  v18a)  # v18's times beside the previous kernels', one machine (header)
+    base=/tmp/base_kernels; rm -rf "$base"; mkdir -p "$base" && tar xzf .whl/base.tgz -C "$base"
+    tune() {  # tune TAG ROOT: gpu_tune on the vector step at the anchor, the suite package from ROOT
+      (cd "$2" && PYTHONPATH=/tmp/site:$2 timeout "${TUNE_LIMIT:-170}" python3 -m suite.bench.gpu_tune \
+        --shapes B8_T4096_H16_D128 --kinds vector --passes) > "$OUT/gpu_tune_v18a_$1.log" 2>&1
+      echo "== gpu_tune $1 rc=$?"; grep -v -i warn "$OUT/gpu_tune_v18a_$1.log" | grep "ms" | tail -n 40
+    }
+    tune new "$PWD"
+    tune base "$base"
+    bench bench_anchor_vector "${BENCH_LIMIT:-150}" --shapes B8_T4096_H16_D128 --kinds vector --backends triton
+    scrub; sed -i "s#$base#<previous kernels>#g" "$OUT"/*.log
+    (cd "$OUT" && tar czf v18a.tgz bench_*/ ./*.log && rm -rf bench_*/ ./*.log)
+    ;;
+  v18b)  # v18's correctness: every vector config pinned, beside the default configs' matrix
+    SUITE_TRITON_NO_AUTOTUNE=1 timeout 250 python3 -m suite.bench.gpu_check --part matrix \
+      --out "$OUT/check_v18b.json" --budget-s 230 > "$OUT/check_v18b.log" 2>&1 &
+    CONFIG_K="vector" SHARDS=${SHARDS:-7} shards v18b "${CONF_LIMIT:-330}"
+    wait
+    echo "== check ok: $(grep -c " ok" "$OUT/check_v18b.log")"; grep "FAIL\|cases" "$OUT/check_v18b.log" | head -n 20
+    scrub
+    (cd "$OUT" && tar czf v18b_check.tgz ./*.log ./*.json && rm -f ./*.log ./*.json)
     ;;
   v17b)  # with direct launches: the 1.45B and 160M scalar rows beside fla; ours again through
          # Triton's launch path (SUITE_TRITON_DIRECT=0); the 1.45B step's host times; on an H200

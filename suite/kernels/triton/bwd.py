@@ -19,6 +19,7 @@ The forward saved S_{n-1}, the state entering each chunk n (`states` [B, H, NT, 
          j before the chunk      sum_{i>=t} q_i ⊙ dq_i^inter   (reverse cumsum)
          i after the chunk       sum_{j<t}  k_j ⊙ dk_j^inter   (exclusive cumsum)
          across the whole chunk  sum_V 2^Λ ⊙ S_{n-1} ⊙ dS_n    (same for every row)
+   For the vector gate the two row sums are products with triangles (common.tri_sums).
    The initial state counts as a key before the sequence, the final-state gradient as a query
    after it. Unlike the global identity dg_t = sum_{s>=t}(q_s.dq_s - k_s.dk_s), no term cancels
    across chunks, so the error does not grow with T (bf16 GPU, global identity: scalar 1.3e-2,
@@ -55,6 +56,7 @@ from suite.kernels.triton.common import (
     scalar_mask,
     seq_offset,
     store_tile,
+    tri_sums,
     vector_grads,
 )
 from suite.kernels.triton.dhdv import launch_dhdv
@@ -107,18 +109,16 @@ def inter_factors(G, R, KIND: tl.constexpr):
 
 
 @triton.jit
-def gate_grad_rows(q, k, dq_x, dk_x, dq_in, dk_in, dP, Ab, cross, BT: tl.constexpr,
-                   KIND: tl.constexpr, PAIRS: tl.constexpr):
+def gate_grad_rows(q, k, dq_x, dk_x, dq_in, dk_in, dP, Ab, cross, DT: tl.constexpr, BT: tl.constexpr,
+                   KIND: tl.constexpr, PAIRS: tl.constexpr, IEEE: tl.constexpr):
     """dg of the chunk's rows ([BT] or [BT, BK] fp32) from pair terms (module doc); scalar
     kinds without PAIRS: all but the intra-chunk pairs (the dv pass adds those)."""
     qf = q.to(tl.float32)
     kf = k.to(tl.float32)
     q_in = qf * dq_x   # pairs (i = row, j before the chunk)
     k_in = kf * dk_x   # pairs (j = row, i after the chunk)
-    if KIND == 3:
-        intra = tl.cumsum(qf * dq_in - kf * dk_in, axis=0, reverse=True)
-        return (intra + tl.cumsum(q_in, axis=0, reverse=True)
-                + excl_cumsum(k_in, 0) + cross[None, :])
+    if KIND == 3:  # both row sums as products with 0/1 triangles (tri_sums)
+        return tri_sums(qf * dq_in - kf * dk_in + q_in, k_in, DT, BT, IEEE) + cross[None, :]
     else:
         q_row = tl.sum(q_in, axis=1)
         k_row = tl.sum(k_in, axis=1)
@@ -153,9 +153,9 @@ def bwd_chunk_kernel(q, k, v, g, states, dstates, do, dq, dk, dv, dg, scale, T, 
     off_k = seq_offset(i_b, i_h, T, H, K)  # dq/dk/dg at (b, t=0, h): [T, K] rows
     off_v = seq_offset(i_b, i_h, T, H, V)  # v/do/dv: [T, V] rows
     st = (i_bh.to(tl.int64) * NT + n) * K * V     # this chunk's [K, V] state and its gradient
-    b_q, b_k, gr, G, L, R = load_chunk(q, k, g, i_b, i_h, n, T, H, K, BT, BK, KIND, c_k)  # [BT, BK]
+    b_q, b_k, gr, G, L, R = load_chunk(q, k, g, i_b, i_h, n, T, H, K, BT, BK, KIND, c_k, IEEE)  # [BT, BK]
     if HAS_DV or PAIRS:  # the scores: for dv, and for a scalar gate's pairs
-        A = intra_scores(b_q, b_k, gr, G, DT, BT, BK, KIND, LEVELS, IEEE, ANCHOR)  # [BT, BT] fp32
+        A = intra_scores(b_q, b_k, gr, G, L, DT, BT, BK, KIND, LEVELS, IEEE, ANCHOR)  # [BT, BT] fp32
         if KIND == 1:  # static: dg sums every row's pair terms; keep them in fp32
             Ab = A
         else:  # bf16 is enough for the pair terms of one row's dg
@@ -194,13 +194,13 @@ def bwd_chunk_kernel(q, k, v, g, states, dstates, do, dq, dk, dv, dg, scale, T, 
         b_dq = dot(dPD, b_k.to(DT), IEEE) + dq_x * scale
         b_dk = dot(tl.trans(dPD), b_q.to(DT), IEEE) + dk_x
     elif KIND == 3:
-        dq_in, dk_in, diag = vector_grads(b_q, b_k, gr, dP, DT, BT, BK, LEVELS, IEEE, ANCHOR)
+        dq_in, dk_in, diag = vector_grads(b_q, b_k, gr, G, L, dP, DT, BT, BK, LEVELS, IEEE, ANCHOR)
         fq, fk = inter_factors(G, R, KIND)
         dq_x = dq_x * (fq * scale)
         dk_x = dk_x * fk
         if HAS_DG:
-            b_dg = gate_grad_rows(b_q, b_k, dq_x, dk_x, dq_in, dk_in, dP, Ab, cross * tl.exp2(L), BT, KIND,
-                                  False)
+            b_dg = gate_grad_rows(b_q, b_k, dq_x, dk_x, dq_in, dk_in, dP, Ab, cross * tl.exp2(L), DT, BT,
+                                  KIND, False, IEEE)
             store_tile(dg + off_k, b_dg, T, K, H * K, n * BT, c_k, BT, BK)
         b_dq = dq_in + diag[:, None] * b_k.to(tl.float32) + dq_x
         b_dk = dk_in + diag[:, None] * b_q.to(tl.float32) + dk_x
@@ -210,8 +210,8 @@ def bwd_chunk_kernel(q, k, v, g, states, dstates, do, dq, dk, dv, dg, scale, T, 
         dq_x = dq_x * (fq * scale)
         dk_x = dk_x * fk
         if HAS_DG:
-            b_dg = gate_grad_rows(b_q, b_k, dq_x, dk_x, dq_x, dk_x, dP, Ab, cross * tl.exp2(L), BT, KIND,
-                                  PAIRS)
+            b_dg = gate_grad_rows(b_q, b_k, dq_x, dk_x, dq_x, dk_x, dP, Ab, cross * tl.exp2(L), DT, BT,
+                                  KIND, PAIRS, IEEE)
             tl.store(gate_part_rows(dg, i_k, DGP, i_b, i_h, t, T, H), b_dg, mask=mt)
         b_dq = dot(dPD, b_k.to(DT), IEEE) + dq_x
         b_dk = dot(tl.trans(dPD), b_q.to(DT), IEEE) + dk_x
@@ -236,10 +236,10 @@ def bwd_dv_kernel(q, k, v, g, dstates, do, dv, dg, scale, T, NT, DGP,
     i_h = i_bh % H
     DT: tl.constexpr = q.dtype.element_ty
     off_v = seq_offset(i_b, i_h, T, H, V)  # do/dv: [T, V] rows
-    b_q, b_k, gr, G, L, R = load_chunk(q, k, g, i_b, i_h, n, T, H, K, BT, BK, KIND, 0)  # [BT, BK]
+    b_q, b_k, gr, G, L, R = load_chunk(q, k, g, i_b, i_h, n, T, H, K, BT, BK, KIND, 0, IEEE)  # [BT, BK]
     b_do = load_tile(do + off_v, T, V, H * V, n * BT, c_v, BT, BV)   # [BT, BV]
     dS = load_tile(dstates + (i_bh.to(tl.int64) * NT + n) * K * V, K, V, V, 0, c_v, BK, BV)
-    A = intra_scores(b_q, b_k, gr, G, DT, BT, BK, KIND, LEVELS, IEEE, ANCHOR)  # [BT, BT] fp32
+    A = intra_scores(b_q, b_k, gr, G, L, DT, BT, BK, KIND, LEVELS, IEEE, ANCHOR)  # [BT, BT] fp32
     _, kd = decayed_qk(b_q, b_k, G, R, KIND)
     b_dv = dot(tl.trans((A * scale).to(DT)), b_do.to(DT), IEEE) + dot(kd.to(DT), dS.to(DT), IEEE)
     store_tile(dv + off_v, b_dv, T, V, H * V, n * BT, c_v, BT, BV)

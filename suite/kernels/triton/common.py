@@ -22,6 +22,15 @@ keep their relative precision (bf16 and fp32 share an 8-bit exponent; fp16's 5 b
 so fp16 always takes the hierarchy). A chunk whose decay is stronger takes the hierarchy, decided
 per program from its gate (`anchor_fits`): the result is exact for every gate either way.
 
+Row sums along a chunk (v18, NOTES.md): for the vector gate, the chunk-parallel kernels and the
+state sweeps take the gate's sums G and R (`tri_cumsum`, `tri_decay`) and the gate gradient's
+row sums (`tri_sums`) as products with 0/1 triangles on the tensor cores. A scan along the rows
+of a [BT, BK] tile is a chain of shuffles: in the backward's chunk pass at the anchor they were
+727 of 3,832 instructions per thread (resources.py); after, 55 of 2,984. The triangles are exact
+in any dtype, and the fp32 operand goes in as parts of the kernel's dtype (`dot_exact`: three,
+fp32's 24 bits, for the gate's sums that exponents are made of; `dot_hilo`: two for the
+gradient's), so no precision is given up where it matters.
+
 Run: imported by fwd.py / bwd.py; tests through `pytest -m kernels --backend triton`.
 """
 
@@ -204,38 +213,40 @@ def hierarchy_scores(q, k, gr, DT: tl.constexpr, BT: tl.constexpr, BK: tl.conste
 
 
 @triton.jit
-def anchor_fits(gr):
-    """Whether the chunk's decay (gr [BT, BK], log2) is at most ANCHOR_SPAN in every channel:
-    then its pairs may be scored from one anchor (module doc). A scalar, decided per program."""
-    return tl.min(tl.sum(gr, axis=0), axis=0) >= -ANCHOR_SPAN
+def anchor_fits(L):
+    """Whether the chunk's decay (L [BK] log2, the sum of its gate's rows) is at most ANCHOR_SPAN
+    in every channel: then its pairs may be scored from one anchor (module doc). A scalar,
+    decided per program."""
+    return tl.min(L, axis=0) >= -ANCHOR_SPAN
 
 
 @triton.jit
-def anchor_factors(gr):
+def anchor_factors(G, L):
     """(2^{G - a}, 2^{a - G}) [BT, BK] for the chunk's queries and keys, a = Λ/2 per channel
-    (G inclusive cumsum, Λ its last row): within 2^±(|Λ|/2) on every row."""
-    G = tl.cumsum(gr, axis=0)
-    a = 0.5 * tl.sum(gr, axis=0)
+    (G [BT, BK] the gate's inclusive cumsum, L = Λ [BK] its total; fwd.chunk_decay): within
+    2^±(|Λ|/2) on every row."""
+    a = 0.5 * L
     return tl.exp2(G - a[None, :]), tl.exp2(a[None, :] - G)
 
 
 @triton.jit
-def anchored_scores(q, k, gr, DT: tl.constexpr, BT: tl.constexpr, IEEE: tl.constexpr):
+def anchored_scores(q, k, G, L, DT: tl.constexpr, BT: tl.constexpr, IEEE: tl.constexpr):
     """vector_scores from one anchor (needs anchor_fits): one [BT, BK] x [BK, BT] product."""
     r = tl.arange(0, BT)
-    fq, fk = anchor_factors(gr)
+    fq, fk = anchor_factors(G, L)
     A = dot((q * fq).to(DT), tl.trans((k * fk).to(DT)), IEEE)
     return tl.where(r[:, None] >= r[None, :], A, 0.0)  # above the diagonal: 2^{G_i - G_j} > 1, dropped
 
 
 @triton.jit
-def vector_scores(q, k, gr, DT: tl.constexpr, BT: tl.constexpr, BK: tl.constexpr,
+def vector_scores(q, k, gr, G, L, DT: tl.constexpr, BT: tl.constexpr, BK: tl.constexpr,
                   LEVELS: tl.constexpr, IEEE: tl.constexpr, ANCHOR: tl.constexpr = False):
-    """A [BT, BT] fp32: A_ij = sum_c q_ic k_jc 2^{G_ic - G_jc} for i >= j, 0 above the diagonal.
-    ANCHOR: from one anchor where the chunk's decay allows (anchor_fits), else the hierarchy."""
+    """A [BT, BT] fp32: A_ij = sum_c q_ic k_jc 2^{G_ic - G_jc} for i >= j, 0 above the diagonal
+    (gr the gate [BT, BK], G and L its chunk_decay). ANCHOR: from one anchor where the chunk's
+    decay allows (anchor_fits), else the hierarchy."""
     if ANCHOR:
-        if anchor_fits(gr):
-            A = anchored_scores(q, k, gr, DT, BT, IEEE)
+        if anchor_fits(L):
+            A = anchored_scores(q, k, G, L, DT, BT, IEEE)
         else:
             A = hierarchy_scores(q, k, gr, DT, BT, BK, LEVELS, IEEE)
     else:
@@ -251,6 +262,52 @@ def dot_hilo(a, b, DT: tl.constexpr, IEEE: tl.constexpr):
     else:
         hi = b.to(DT)
         return dot(a, hi, IEEE) + dot(a, (b - hi.to(tl.float32)).to(DT), IEEE)
+
+
+@triton.jit
+def dot_exact(a, b, DT: tl.constexpr, IEEE: tl.constexpr):
+    """a @ b where a is exact in DT (0/1 entries) and b (fp32) enters as three DT parts: 24
+    mantissa bits for bf16, as many as fp32's own."""
+    if IEEE:
+        return dot(a, b, IEEE)
+    else:
+        hi = b.to(DT)
+        r = b - hi.to(tl.float32)
+        mid = r.to(DT)
+        lo = (r - mid.to(tl.float32)).to(DT)
+        return dot(a, hi, IEEE) + dot(a, mid, IEEE) + dot(a, lo, IEEE)
+
+
+@triton.jit
+def tri_cumsum(gr, DT: tl.constexpr, BT: tl.constexpr, IEEE: tl.constexpr, AFTER: tl.constexpr):
+    """[BT, BK] fp32 row sums of a vector gate gr [BT, BK] (log2): G_t = sum_{s<=t} gr_s, or with
+    AFTER R_t = sum_{s>t} gr_s; a product with a 0/1 triangle (dot_exact) rather than a scan
+    along the rows: fwd.chunk_decay's values to fp32 rounding, without the scan's shuffles."""
+    r = tl.arange(0, BT)
+    if AFTER:
+        tri = (r[None, :] > r[:, None]).to(DT)    # [BT, BT] 1 for s > t
+    else:
+        tri = (r[None, :] <= r[:, None]).to(DT)   # [BT, BT] 1 for s <= t
+    return dot_exact(tri, gr, DT, IEEE)
+
+
+@triton.jit
+def tri_decay(gr, DT: tl.constexpr, BT: tl.constexpr, IEEE: tl.constexpr):
+    """(G, R) of tri_cumsum: both of chunk_decay's row sums of a vector gate."""
+    return tri_cumsum(gr, DT, BT, IEEE, False), tri_cumsum(gr, DT, BT, IEEE, True)
+
+
+@triton.jit
+def tri_sums(X, Y, DT: tl.constexpr, BT: tl.constexpr, IEEE: tl.constexpr):
+    """[BT, C] fp32: sum_{s>=t} X_s + sum_{j<t} Y_j on each row t (X, Y [BT, C] fp32), as products
+    with 0/1 triangles on the tensor cores rather than two scans along the rows (whose shuffles
+    were most of the vector chunk pass's instructions, resources.py). The triangles are exact in
+    any dtype; X and Y enter as hi + lo parts (dot_hilo). Only additions: no sum is subtracted
+    from another (excl_cumsum)."""
+    r = tl.arange(0, BT)
+    upper = (r[None, :] >= r[:, None]).to(DT)   # [BT, BT] U_ts = 1 for s >= t
+    lower = (r[None, :] < r[:, None]).to(DT)    # [BT, BT] L_tj = 1 for j < t
+    return dot_hilo(upper, X, DT, IEEE) + dot_hilo(lower, Y, DT, IEEE)
 
 
 @triton.jit
@@ -272,17 +329,17 @@ def hierarchy_grads(q, k, gr, dP, DT: tl.constexpr, BT: tl.constexpr, BK: tl.con
 
 
 @triton.jit
-def anchored_grads(q, k, gr, dP, DT: tl.constexpr, BT: tl.constexpr, IEEE: tl.constexpr):
+def anchored_grads(q, k, G, L, dP, DT: tl.constexpr, BT: tl.constexpr, IEEE: tl.constexpr):
     """vector_grads' dq, dk from one anchor (needs anchor_fits): dq = (dP' (k fk)) fq,
     dk = (dP'^T (q fq)) fk, dP' = dP below the diagonal; decayed operands as hi + lo parts."""
     r = tl.arange(0, BT)
-    fq, fk = anchor_factors(gr)
+    fq, fk = anchor_factors(G, L)
     dPs = tl.where(r[:, None] > r[None, :], dP, 0.0).to(DT)
     return dot_hilo(dPs, k * fk, DT, IEEE) * fq, dot_hilo(tl.trans(dPs), q * fq, DT, IEEE) * fk
 
 
 @triton.jit
-def vector_grads(q, k, gr, dP, DT: tl.constexpr, BT: tl.constexpr, BK: tl.constexpr,
+def vector_grads(q, k, gr, G, L, dP, DT: tl.constexpr, BT: tl.constexpr, BK: tl.constexpr,
                  LEVELS: tl.constexpr, IEEE: tl.constexpr, ANCHOR: tl.constexpr = False):
     """Intra-chunk dq, dk [BT, BK] fp32 from dP = dL/dA (lower triangle incl. diagonal), without
     the diagonal pairs (i == j), and dP's diagonal [BT]: the full gradients are dq + diag * k and
@@ -291,8 +348,8 @@ def vector_grads(q, k, gr, dP, DT: tl.constexpr, BT: tl.constexpr, BK: tl.conste
     r = tl.arange(0, BT)
     dP_diag = tl.sum(tl.where(r[:, None] == r[None, :], dP, 0.0), 1)  # [BT]
     if ANCHOR:
-        if anchor_fits(gr):
-            dq, dk = anchored_grads(q, k, gr, dP, DT, BT, IEEE)
+        if anchor_fits(L):
+            dq, dk = anchored_grads(q, k, G, L, dP, DT, BT, IEEE)
         else:
             dq, dk = hierarchy_grads(q, k, gr, dP, DT, BT, BK, LEVELS, IEEE)
     else:

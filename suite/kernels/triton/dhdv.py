@@ -71,7 +71,7 @@ def bwd_dhdv_kernel(q, k, v, g, do, dht, dstates, dh0, dv, dg, scale, T, NT, DGP
         b_do = load_rows(do, i_b, i_h, T, H, V, n * BT, c_v, BT, BV, TMA)  # [BT, BV]
         gr = load_gate(g, i_b, i_h, n * BT, t, t < T, T, H, K, BT, BK, KIND, 0)
         G, L, R = chunk_decay(gr, KIND)
-        A = intra_scores(b_q, b_k, gr, G, DT, BT, BK, KIND, 1, IEEE)  # [BT, BT] fp32
+        A = intra_scores(b_q, b_k, gr, G, L, DT, BT, BK, KIND, 1, IEEE)  # [BT, BT] fp32
         b_dv = (dot(tl.trans((A * scale).to(DT)), b_do.to(DT), IEEE)
                 + rows_scaled(dot(b_k.to(DT), dS.to(DT), IEEE), tl.exp2(R), KIND))
         store_tile(dv + off_v, b_dv, T, V, H * V, n * BT, c_v, BT, BV)

@@ -46,6 +46,8 @@ from suite.kernels.triton.common import (
     seq_offset,
     store_tile,
     tma_ok,
+    tri_cumsum,
+    tri_decay,
     vector_scores,
 )
 from suite.kernels.triton.launch import cdiv, launch, pow2
@@ -55,7 +57,8 @@ from suite.kernels.triton.tuning import sweep_launch
 @triton.jit
 def chunk_decay(gr, KIND: tl.constexpr):
     """(G, Λ, R): inclusive chunk-local cumsum [BT] or [BT, BK], its total [] or [BK], and
-    R = Λ - G as a reverse exclusive cumsum (no cancellation between two large sums), log2."""
+    R = Λ - G as a reverse exclusive cumsum (no cancellation between two large sums), log2. By
+    scans; the vector gate's in load_chunk and carry_state come from common.tri_cumsum."""
     G = tl.cumsum(gr, axis=0)
     R = tl.cumsum(gr, axis=0, reverse=True) - gr
     return G, tl.sum(gr, axis=0), R
@@ -73,12 +76,13 @@ def decayed_qk(q, k, G, R, KIND: tl.constexpr):
 
 
 @triton.jit
-def intra_scores(q, k, gr, G, DT: tl.constexpr, BT: tl.constexpr, BK: tl.constexpr,
+def intra_scores(q, k, gr, G, L, DT: tl.constexpr, BT: tl.constexpr, BK: tl.constexpr,
                  KIND: tl.constexpr, LEVELS: tl.constexpr, IEEE: tl.constexpr,
                  ANCHOR: tl.constexpr = False):
-    """Decayed causal scores A [BT, BT] fp32 (0 above the diagonal); ANCHOR: vector_scores'."""
+    """Decayed causal scores A [BT, BT] fp32 (0 above the diagonal), from the gate gr and its
+    chunk_decay G, L; ANCHOR: vector_scores'."""
     if KIND == 3:
-        return vector_scores(q, k, gr, DT, BT, BK, LEVELS, IEEE, ANCHOR)
+        return vector_scores(q, k, gr, G, L, DT, BT, BK, LEVELS, IEEE, ANCHOR)
     else:
         A = dot(q.to(DT), tl.trans(k.to(DT)), IEEE)
         return A * scalar_mask(G, gr, BT, KIND)
@@ -86,16 +90,21 @@ def intra_scores(q, k, gr, G, DT: tl.constexpr, BT: tl.constexpr, BK: tl.constex
 
 @triton.jit
 def load_chunk(q, k, g, i_b, i_h, n, T, H: tl.constexpr, K: tl.constexpr, BT: tl.constexpr,
-               BK: tl.constexpr, KIND: tl.constexpr, c_k):
+               BK: tl.constexpr, KIND: tl.constexpr, c_k, IEEE: tl.constexpr):
     """Chunk n of sequence (b, h), key channels c_k..c_k+BK: q and k [BT, BK] as stored, the gate
-    gr ([BT] or [BT, BK], log2, 0 on rows past T) and its decays G, Λ, R (chunk_decay). The
+    gr ([BT] or [BT, BK], log2, 0 on rows past T) and its decays G, Λ, R (chunk_decay; for the
+    vector gate the same sums from common.tri_decay). The
     opening of every chunk-parallel kernel (fwd_output_kernel, bwd_chunk_kernel, bwd_dv_kernel)."""
     t = n * BT + tl.arange(0, BT)
     off = seq_offset(i_b, i_h, T, H, K)  # q/k at (b, t=0, h): [T, K] rows, stride H*K
     b_q = load_tile(q + off, T, K, H * K, n * BT, c_k, BT, BK)
     b_k = load_tile(k + off, T, K, H * K, n * BT, c_k, BT, BK)
     gr = load_gate(g, i_b, i_h, n * BT, t, t < T, T, H, K, BT, BK, KIND, c_k)
-    G, L, R = chunk_decay(gr, KIND)
+    if KIND == 3:  # the vector gate's sums on the tensor cores (v18: half the pass's shuffles)
+        G, R = tri_decay(gr, q.dtype.element_ty, BT, IEEE)
+        L = tl.sum(gr, axis=0)
+    else:
+        G, L, R = chunk_decay(gr, KIND)
     return b_q, b_k, gr, G, L, R
 
 
@@ -140,11 +149,15 @@ def carry_state(S, x, y, gr, w, TO_END: tl.constexpr, KIND: tl.constexpr, DT: tl
     """A state block S [BK, BV] carried over one chunk: 2^Λ ⊙ S + w (x ⊙ 2^E)^T y, the rows x
     decayed to the chunk's end (TO_END, E = Λ - G: the forward's keys) or from its start
     (E = G: the backward's queries, whose sweep runs last chunk first). gr: the chunk's gate."""
-    G, L, R = chunk_decay(gr, KIND)
-    if TO_END:
-        _, xd = decayed_qk(x, x, G, R, KIND)
+    if KIND == 3:  # the one row sum it needs, on the tensor cores (v18)
+        L = tl.sum(gr, axis=0)
+        xd = x * tl.exp2(tri_cumsum(gr, DT, gr.shape[0], IEEE, TO_END))
     else:
-        xd, _ = decayed_qk(x, x, G, R, KIND)
+        G, L, R = chunk_decay(gr, KIND)
+        if TO_END:
+            _, xd = decayed_qk(x, x, G, R, KIND)
+        else:
+            xd, _ = decayed_qk(x, x, G, R, KIND)
     return decay_state(S, L, KIND) + dot(tl.trans(xd.to(DT)), y.to(DT), IEEE) * w
 
 
@@ -184,7 +197,7 @@ def fwd_kernel(q, k, v, g, h0, o, ht, states, scale, T, NT,
             st_b = (i_bh.to(tl.int64) * NT + n) * K * V
             store_tile(states + st_b, S, K, V, V, 0, c_v, BK, BV)
         # 2. intra-chunk scores
-        A = intra_scores(b_q, b_k, gr, G, DT, BT, BK, KIND, LEVELS, IEEE, ANCHOR)
+        A = intra_scores(b_q, b_k, gr, G, L, DT, BT, BK, KIND, LEVELS, IEEE, ANCHOR)
         # 3. output, 4. state update
         if ROWS and KIND != 3:
             b_o = rows_output(b_q, S, G, KIND, DT, IEEE) + dot(A.to(DT), b_v.to(DT), IEEE)
@@ -248,9 +261,9 @@ def fwd_output_kernel(q, k, v, g, states, o, scale, T, NT,
         S = states.load([i_bh * NT + n, 0, c_v]).reshape(BK, BV)
     else:
         S = load_tile(states + (i_bh.to(tl.int64) * NT + n) * K * V, K, V, V, 0, c_v, BK, BV)
-    b_q, b_k, gr, G, L, R = load_chunk(q, k, g, i_b, i_h, n, T, H, K, BT, BK, KIND, 0)  # [BT, BK]
+    b_q, b_k, gr, G, L, R = load_chunk(q, k, g, i_b, i_h, n, T, H, K, BT, BK, KIND, 0, IEEE)  # [BT, BK]
     b_v = load_tile(v + off_v, T, V, H * V, n * BT, c_v, BT, BV)  # [BT, BV]
-    A = intra_scores(b_q, b_k, gr, G, DT, BT, BK, KIND, LEVELS, IEEE, ANCHOR)  # [BT, BT]
+    A = intra_scores(b_q, b_k, gr, G, L, DT, BT, BK, KIND, LEVELS, IEEE, ANCHOR)  # [BT, BT]
     qd, _ = decayed_qk(b_q, b_k, G, R, KIND)
     b_o = dot(qd.to(DT), S.to(DT), IEEE) + dot(A.to(DT), b_v.to(DT), IEEE)
     store_tile(o + off_v, b_o * scale, T, V, H * V, n * BT, c_v, BT, BV)

@@ -3,8 +3,8 @@
 `kernel[grid](*args, **constexprs)` binds every argument, builds a cache key from their
 specialisation and the options (a string made anew each call), checks the kernel's globals
 and builds launch metadata, on every launch. At the D = 64 layer shapes a training step's host
-work is as long as its kernels (NOTES.md v17: 0.75 ms at the 1.45B shape on an H100, 23 % less
-on this path). `launch(kernel, grid, *args, ...)` takes Triton's path once per *launch
+work is as long as its kernels (NOTES.md v17: 0.75 ms at the 1.45B shape on an H100; 11-30 %
+less on this path, by shape and run). `launch(kernel, grid, *args, ...)` takes Triton's path once per *launch
 signature*, keeps the compiled kernel it returns, and afterwards calls the kernel's launcher
 directly with the arguments in signature order.
 
@@ -127,9 +127,9 @@ def launch(kernel, grid: tuple, *args, num_warps: int, num_stages: int, **consts
     if compiled is None:
         return
     compiled = compiled.result() if hasattr(compiled, "result") else compiled
-    backend = kernel.device_caches[device][3]
-    _HITS[signature(kernel, backend, args, consts, num_warps, num_stages, device)] = (
-        compiled, constexpr_values(kernel, consts))
+    if key is None:  # the device's caches exist only after this first launch on it
+        key = signature(kernel, kernel.device_caches[device][3], args, consts, num_warps, num_stages, device)
+    _HITS[key] = (compiled, constexpr_values(kernel, consts))
 
 
 def constexpr_values(kernel: JITFunction, consts: dict) -> tuple:
