@@ -3,6 +3,7 @@
 # with $OUT set (logs and JSON land there) and the fla-core wheel in .whl/ (carried).
 #   compile CONFIG [DTYPE] [D] [LIMIT]  (no GPU) compile time and ptxas report of one config for Hopper
 #   sweep-counts [D ...]  (no GPU) ptxas and SASS counts of the two state sweeps per block size and warps
+#   counts  (no GPU) per-thread SASS counts of the kernels v18 changed (NOTES v18)
 #   summary DIR  (no GPU) per conformance report in DIR: cases passed, not launchable, worst error,
 #                cases by kind (per config across reports: `python -m suite.bench.coverage DIR`)
 #   main    (a) correctness of the default Triton configs over kinds x dtypes x head dims x T
@@ -109,6 +110,44 @@ for kind_id in ((1, 2) if cfg["family"] == "scalar" else (3,)):
     t0 = time.time()
     kernel = compile_config(cfg, kind_id, d, d, dt)
     print(f"{cfg['name']} kind {kind_id} {dt} D = {d}: {time.time() - t0:.1f} s", ptxas_report(kernel), flush=True)
+PY
+  exit 0
+fi
+if [ "${1:-}" = counts ]; then  # counts: (no GPU) per-thread SASS counts of the vector kernels v18
+  # changed, bf16, D = 128 (NOTES v18): the chunk pass of the anchor's training config, both paths
+  # and the anchored path alone, then without the gate's gradient (HAS_DG off); the two state
+  # sweeps on 32 x 128 blocks, 2 warps; the output pass's anchored path. The same command on an
+  # earlier commit's suite/ (PYTHONPATH=DIR of its `git archive`) gives the "before" column.
+  python3 - <<'PY'
+import triton
+from triton.backends.compiler import GPUTarget
+from triton.compiler import ASTSource
+from suite.kernels.triton.bwd import bwd_chunk_kernel
+from suite.kernels.triton.resources import compile_config, ptxas_report, sass_counts
+from suite.kernels.triton.tuning import SWEEP_KEYS, config_by_name
+def show(label, k):
+    r, c = ptxas_report(k), sass_counts(k)
+    print(f"{label}: registers {r['registers']}, spill {r['spill_bytes']} B, "
+          + ", ".join(f"{x} {c[x]}" for x in ("SHFL", "BAR", "HMMA", "total")), flush=True)
+chunk = config_by_name("bwd-vector-bt32-bv64-w2-s2-dv128-k32-anchor-dh32x128w2")
+show("chunk pass, both paths", compile_config(chunk, 3, 128, 128))
+show("chunk pass, anchored path", compile_config(chunk, 3, 128, 128, levels=0))
+ptr = ("q", "k", "v", "g", "states", "dstates", "do", "dq", "dk", "dv", "dg")
+sig = {p: "*fp32" if p in ("g", "dg") else "*bf16" for p in ptr} | {"scale": "fp32", "T": "i32", "NT": "i32", "DGP": "i32"}
+cx = dict(H=16, K=128, V=128, BT=32, BK=32, BV=64, KIND=3, LEVELS=0, HAS_DG=False, HAS_DV=False,
+          PAIRS=False, IEEE=False, ANCHOR=True)
+sig |= {n: "constexpr" for n in cx}
+attrs = {(list(sig).index(p),): [["tt.divisibility", 16]] for p in ptr}
+show("chunk pass, anchored path, HAS_DG off", triton.compile(
+    ASTSource(bwd_chunk_kernel, sig, constexprs=cx, attrs=attrs), target=GPUTarget("cuda", 90, 32),
+    options={"num_warps": 2, "num_stages": 2}))
+for ps in ("st", "dh"):
+    cfg = {"pass": ps, "family": "vector", "BT": 32, "BV": 64, "num_warps": 2, "num_stages": 2, "name": ps,
+           **dict(zip(SWEEP_KEYS[ps], (32, 128, 2)))}
+    show(f"{ps} sweep 32 x 128, 2 warps", compile_config(cfg, 3, 128, 128))
+out = config_by_name("fwd-vector-split-bt32-bv64-w4-s2-anchor")
+show("output pass -bt32-bv64-w4-anchor, both paths", compile_config(out, 3, 128, 128))
+show("output pass -bt32-bv64-w4-anchor, anchored path", compile_config(out, 3, 128, 128, levels=0))
 PY
   exit 0
 fi
