@@ -146,6 +146,7 @@ def test_gpu_block_of_a_merged_table_names_each_rows_run(tmp_path):
     write_merged([a, b], tmp_path / "bench" / "gpux")
     text = generate_gpu(tmp_path / "bench")
     assert "| triton |" in text and text.count("| run |") == 1
-    assert "| B1_T8_H1_D8 | scalar | triton | 2 | 2-2 | – | 5 | 5-5 | – | 1, 2 |" in text
+    # three significant digits with their trailing zeros: 2.00 ms, not 2
+    assert "| B1_T8_H1_D8 | scalar | triton | 2.00 | 2.00-2.00 | – | 5.00 | 5.00-5.00 | – | 1, 2 |" in text
     assert f"Runs: 1 `{a}` (commit aaaaaaa); 2 `{b}` (commit bbbbbbb, code ccccccc)." in text
     assert "speed-up" not in text  # ours (run 1) and fla's forward (run 2) are not paired

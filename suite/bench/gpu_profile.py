@@ -3,6 +3,7 @@ profiler range, so that `ncu --profile-from-start off` sees exactly its kernels.
 
 Workloads (bf16, autotune on; the autotune and compile launches happen before the range):
     scalar-train   anchor scalar decay, training forward + backward
+    scalar-train-160m  the same at the paper's 160M layer shape (B32_T2048_H12_D64)
     vector-fwd     anchor vector decay, forward without grad
     vector-state64 anchor vector decay, the split forward's state pass alone at BT = 64
     vector-train   anchor vector decay, training forward + backward
@@ -26,16 +27,16 @@ from suite.bench.protocol import parse_shape
 ANCHOR = "B8_T4096_H16_D128"
 
 
-def _inputs(kind: str, grad: bool):
-    dims = parse_shape(ANCHOR)
+def _inputs(kind: str, grad: bool, shape: str = ANCHOR):
+    dims = parse_shape(shape)
     return adapters.make_inputs(dims, kind, torch.bfloat16, torch.device("cuda"), grad=grad)
 
 
-def _train(kind: str):
-    """fwd + bwd of `kind` at the anchor, as a closure."""
+def _train(kind: str, shape: str = ANCHOR):
+    """fwd + bwd of `kind` at `shape`, as a closure."""
     from suite.kernels import attend
 
-    q, k, v, g = _inputs(kind, grad=True)
+    q, k, v, g = _inputs(kind, grad=True, shape=shape)
     do = torch.randn(q.shape[:3] + (v.shape[-1],), device="cuda", dtype=torch.bfloat16)
 
     def run():
@@ -64,6 +65,7 @@ def _vector_state64():
 
 
 WORKLOADS = {"scalar-train": lambda: _train("scalar"), "vector-fwd": _vector_fwd,
+             "scalar-train-160m": lambda: _train("scalar", "B32_T2048_H12_D64"),
              "vector-state64": _vector_state64, "vector-train": lambda: _train("vector")}
 
 

@@ -94,6 +94,16 @@
 #           of the previous commit's suite/) on one machine; then the anchor's vector rows (ours)
 #   v18b    v18's correctness: every vector config pinned (8 processes, T = 63 / 1024, D = 64 / 128,
 #           bf16 / fp32, weak / strong gates) beside the default configs' matrix (gpu_check)
+#   v19a    the H200 table's anchor rows of the tree's kernels: ceilings, the vector rows beside fla
+#           (BENCH_LIMIT, default 330 s: fla autotunes its backward on a fresh machine), then the
+#           scalar and static rows (ours)
+#   v19b    the D = 64 scalar rows beside fla: 160M, then 1.45B (issue 6's 2x); the vector rows
+#           (ours) at both D = 64 shapes
+#   v19e    SDPA at the three named shapes; fla's scalar rows at the anchor beside ours
+#   v19f    the D = 64 scalar step's pieces and per-config times (gpu_tune)
+#   v19d    the T sweep at D = 128 (T = 1k, 2k, 8k, 16k; the anchor is v19a's), ours and SDPA
+#   v19c    the pytest-benchmark gate against the newest stored baseline, saved as kernels_v18; then
+#           v18a's two step timings (this tree, then .whl/base.tgz's kernels) on the same machine
 #   v2d     160M-shape bench (ours, fla, SDPA), SDPA at the anchor, fla conformance (T=63, D=64)
 #   v2c     static check, three-shape bench, fla conformance (T <= 500), fp16/fp32, baseline
 #   v2b     conformance (triton, fp16/fp32) + every pinned config + T sweep + pytest-benchmark baseline
@@ -295,6 +305,17 @@ v13_anchor() {  # v13_anchor: the anchor configs pinned, one background run per 
   for c in $V13_ANCHOR; do
     bg pin "$c" "v13_${c}_bf16" "${CONF_LIMIT:-300}" "bfloat16 and (-63- or -1024-) and $VC"
     bg pin "$c" "v13_${c}_fp32" "${CONF_LIMIT:-300}" "float32 and (-63- or -500-) and $VC"
+  done
+}
+tune_beside_base() {  # tune_beside_base TAG: gpu_tune on the vector step at the anchor (--passes), this
+                      # tree's suite package, then .whl/base.tgz's (a `git archive` of an earlier commit)
+  local base=/tmp/base_kernels root which
+  rm -rf "$base"; mkdir -p "$base" && tar xzf .whl/base.tgz -C "$base"
+  for which in new base; do
+    root=$PWD; [ "$which" = base ] && root=$base
+    (cd "$root" && PYTHONPATH=/tmp/site:$root timeout "${TUNE_LIMIT:-170}" python3 -m suite.bench.gpu_tune \
+      --shapes B8_T4096_H16_D128 --kinds vector --passes) > "$OUT/gpu_tune_$1_$which.log" 2>&1
+    echo "== gpu_tune $which rc=$?"; grep -v -i warn "$OUT/gpu_tune_$1_$which.log" | grep "ms" | tail -n 40
   done
 }
 anchor_vector_rows() {  # anchor_vector_rows TAG: the anchor's vector rows, ours beside fla (BENCH_LIMIT
@@ -655,17 +676,49 @@ case "${1:-main}" in
     scrub
     (cd "$OUT" && tar czf v17a.tgz ./*.log ./*.json && rm -f ./*.log ./*.json)
     ;;
+  v19a)  # the anchor's rows of this tree (header): ceilings, vector beside fla, scalar and static
+    python3 -m suite.bench.ceilings | tee "$OUT/ceilings_v19a.json"
+    bench bench_anchor_vector "${BENCH_LIMIT:-330}" --shapes B8_T4096_H16_D128 --kinds vector --backends triton fla
+    bench bench_anchor 150 --shapes B8_T4096_H16_D128 --kinds static scalar --backends triton
+    scrub
+    (cd "$OUT" && tar czf v19a.tgz bench_*/ ./*.log && rm -rf bench_*/ ./*.log)
+    ;;
+  v19b)  # the D = 64 scalar rows beside fla, one shape per bench call (header)
+    bench bench_160m_fla 240 --shapes B32_T2048_H12_D64 --kinds scalar --backends triton fla
+    bench bench_1p45b_fla 240 --shapes B8_T2048_H32_D64 --kinds scalar --backends triton fla
+    bench bench_d64_vector 120 --shapes B32_T2048_H12_D64 B8_T2048_H32_D64 --kinds vector --backends triton
+    scrub
+    (cd "$OUT" && tar czf v19b.tgz bench_*/ ./*.log && rm -rf bench_*/ ./*.log)
+    ;;
+  v19d)  # the T sweep (protocol.SWEEP but the anchor), ours and causal SDPA (header)
+    bench bench_sweep 500 --shapes B32_T1024_H16_D128 B16_T2048_H16_D128 B4_T8192_H16_D128 \
+      B2_T16384_H16_D128 --kinds scalar vector --backends triton sdpa
+    scrub
+    (cd "$OUT" && tar czf v19d.tgz bench_*/ ./*.log && rm -rf bench_*/ ./*.log)
+    ;;
+  v19e)  # the rows v19a-v19d leave out of a full table: SDPA at the three named shapes, fla's
+         # scalar rows at the anchor (beside ours, one run)
+    bench bench_sdpa 120 --shapes B8_T4096_H16_D128 B32_T2048_H12_D64 B8_T2048_H32_D64 --backends sdpa
+    bench bench_anchor_scalar_fla 330 --shapes B8_T4096_H16_D128 --kinds scalar --backends triton fla
+    scrub
+    (cd "$OUT" && tar czf v19e.tgz bench_*/ ./*.log && rm -rf bench_*/ ./*.log)
+    ;;
+  v19f)  # the D = 64 scalar step's pieces (gpu_tune: per-config times, training forward, backward)
+    timeout 200 python3 -m suite.bench.gpu_tune --shapes B32_T2048_H12_D64 B8_T2048_H32_D64 --kinds scalar \
+      > "$OUT/gpu_tune_v19f.log" 2>&1; echo "== gpu_tune rc=$?"
+    grep -v -i warn "$OUT/gpu_tune_v19f.log" | grep "ms" | cut -c1-400 | tail -n 40
+    scrub
+    ;;
+  v19c)  # the gate, saved as kernels_v18; then v18a's step timings on this machine (header)
+    compare kernels_v18
+    TUNE_LIMIT=${TUNE_LIMIT:-150} tune_beside_base v19c
+    scrub; sed -i "s#/tmp/base_kernels#<previous kernels>#g" "$OUT"/*.log
+    (cd "$OUT" && tar czf v19c.tgz ./*.log && rm -f ./*.log)
+    ;;
   v18a)  # v18's times beside the previous kernels', one machine (header)
-    base=/tmp/base_kernels; rm -rf "$base"; mkdir -p "$base" && tar xzf .whl/base.tgz -C "$base"
-    tune() {  # tune TAG ROOT: gpu_tune on the vector step at the anchor, the suite package from ROOT
-      (cd "$2" && PYTHONPATH=/tmp/site:$2 timeout "${TUNE_LIMIT:-170}" python3 -m suite.bench.gpu_tune \
-        --shapes B8_T4096_H16_D128 --kinds vector --passes) > "$OUT/gpu_tune_v18a_$1.log" 2>&1
-      echo "== gpu_tune $1 rc=$?"; grep -v -i warn "$OUT/gpu_tune_v18a_$1.log" | grep "ms" | tail -n 40
-    }
-    tune new "$PWD"
-    tune base "$base"
+    tune_beside_base v18a
     bench bench_anchor_vector "${BENCH_LIMIT:-150}" --shapes B8_T4096_H16_D128 --kinds vector --backends triton
-    scrub; sed -i "s#$base#<previous kernels>#g" "$OUT"/*.log
+    scrub; sed -i "s#/tmp/base_kernels#<previous kernels>#g" "$OUT"/*.log
     (cd "$OUT" && tar czf v18a.tgz bench_*/ ./*.log && rm -rf bench_*/ ./*.log)
     ;;
   v18b)  # v18's correctness: every vector config pinned, beside the default configs' matrix

@@ -70,7 +70,10 @@ def train_bench_rows(grid: Grid, data: dict) -> list[list[str]]:
 
 
 def _ms(x: float) -> str:
-    return f"{x:.3g}" if x < 100 else f"{x:,.0f}"
+    """Three significant digits, trailing zeros kept (1.00, not 1); whole numbers from 100 up."""
+    if x >= 100:
+        return f"{x:,.0f}"
+    return f"{x:#.3g}".rstrip(".")  # 99.96 -> "100." -> "100"
 
 
 def kernel_rows(data: dict, with_run: bool = False) -> list[list[str]]:
