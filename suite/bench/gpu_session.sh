@@ -96,12 +96,16 @@
 #           bf16 / fp32, weak / strong gates) beside the default configs' matrix (gpu_check)
 #   v19a    the H200 table's anchor rows of the tree's kernels: ceilings, the vector rows beside fla
 #           (BENCH_LIMIT, default 330 s: fla autotunes its backward on a fresh machine), then the
-#           scalar and static rows (ours)
+#           scalar and static rows (ours); SDPA=1: SDPA in the vector rows' run too (v19a and
+#           v19b), so that the table's x SDPA column pairs ours with it at the named shapes
 #   v19b    the D = 64 scalar rows beside fla: 160M, then 1.45B (issue 6's 2x); the vector rows
 #           (ours) at both D = 64 shapes
 #   v19e    SDPA at the three named shapes; fla's scalar rows at the anchor beside ours
 #   v19f    the D = 64 scalar step's pieces and per-config times (gpu_tune)
 #   v19d    the T sweep at D = 128 (T = 1k, 2k, 8k, 16k; the anchor is v19a's), ours and SDPA
+#   v19h    a first pytest-benchmark baseline for this GPU (baselines/bench/<gpu>/, saved as
+#           kernels_v18); AGAIN=1: then the gate against it at once (unchanged kernels must pass)
+#   gate    the pytest-benchmark gate alone (this GPU's newest stored run; NAME: the name it is saved as)
 #   v19c    the pytest-benchmark gate against the newest stored baseline, saved as kernels_v18; then
 #           v18a's two step timings (this tree, then .whl/base.tgz's kernels) on the same machine
 #   v2d     160M-shape bench (ours, fla, SDPA), SDPA at the anchor, fla conformance (T=63, D=64)
@@ -222,7 +226,7 @@ nvidia-smi --query-gpu=name,clocks.sm,clocks.mem,temperature.gpu --format=csv | 
 python3 -c "import torch, triton, fla; print('torch', torch.__version__, 'triton', triton.__version__, 'fla ok')"
 scrub() {  # the logs under $OUT without this machine's paths (they are committed as they come back)
   find "$OUT" -name "*.log" -exec sed -i -e "s#$OUT#\$OUT#g" -e "s#$PWD/#./#g" \
-    -e "s#[^ \"']*/site-packages/#<site-packages>/#g" {} +
+    -e "s#[^ \"']*/site-packages/#<site-packages>/#g" -e "s#/tmp/site/#<packages>/#g" {} +
 }
 conf() {  # conf NAME TIMEOUT PYTEST-ARGS...: one conformance run with its own JSON report
   local name=$1 t=$2; shift 2
@@ -249,15 +253,18 @@ shards() {  # shards TAG LIMIT: pinned-config conformance, SHARDS (8) processes 
   for i in $(seq 0 $((n - 1))); do echo "== shard $i/$n"; tail -n 2 "$OUT/configs_shard$i.log"; done
   (cd "$OUT" && tar czf "configs_$tag.tgz" configs_shard* && rm -f configs_shard*)
 }
-pb() {  # pb TIMEOUT ARGS...: the pytest-benchmark rows (not fla) with the stored baselines at hand
+# this GPU's stored pytest-benchmark runs (baselines/bench/<gpu>/): one folder per GPU model
+BL=baselines/bench/$(nvidia-smi --query-gpu=name --format=csv,noheader | head -n 1 \
+  | sed -E 's/.*(H200|H100|A100|L40S).*/\1/' | tr 'A-Z ' 'a-z_')
+pb() {  # pb TIMEOUT ARGS...: the pytest-benchmark rows (not fla) with this GPU's stored baselines at hand
   timeout "$1" python3 -m pytest -q -p no:cacheprovider -p no:warnings tests/bench/test_kernel_speed.py \
-    --benchmark-only -k "not fla" --benchmark-storage=baselines/bench/h200 --benchmark-columns=median,iqr "${@:2}"
+    --benchmark-only -k "not fla" --benchmark-storage="$BL" --benchmark-columns=median,iqr "${@:2}"
 }
 compare() {  # compare NAME: pytest-benchmark rows against the newest stored run, saved as NAME
-  pb 220 --benchmark-compare --benchmark-compare-fail=median:10% --benchmark-save="$1" \
+  pb "${PB_COMPARE_LIMIT:-220}" --benchmark-compare --benchmark-compare-fail=median:10% --benchmark-save="$1" \
     > "$OUT/pytest_compare_$1.log" 2>&1
   echo "== compare rc=$?"; grep -v "^ \|^Trace\|^  File" "$OUT/pytest_compare_$1.log" | tail -n 26
-  (cd baselines/bench/h200 && tar czf "$OUT/baseline_$1.tgz" .)
+  (cd "$BL" && tar czf "$OUT/baseline_$1.tgz" .)
 }
 bg() {  # bg CMD...: CMD in the background, at most MAXP (default 10) at once: sixteen conformance
         # processes ran one H100 out of memory (v12t), ten did not (v12u); each CMD's own time
@@ -678,14 +685,15 @@ case "${1:-main}" in
     ;;
   v19a)  # the anchor's rows of this tree (header): ceilings, vector beside fla, scalar and static
     python3 -m suite.bench.ceilings | tee "$OUT/ceilings_v19a.json"
-    bench bench_anchor_vector "${BENCH_LIMIT:-330}" --shapes B8_T4096_H16_D128 --kinds vector --backends triton fla
+    bench bench_anchor_vector "${BENCH_LIMIT:-330}" --shapes B8_T4096_H16_D128 --kinds vector --backends triton fla \
+      ${SDPA:+sdpa}
     bench bench_anchor 150 --shapes B8_T4096_H16_D128 --kinds static scalar --backends triton
     scrub
     (cd "$OUT" && tar czf v19a.tgz bench_*/ ./*.log && rm -rf bench_*/ ./*.log)
     ;;
   v19b)  # the D = 64 scalar rows beside fla, one shape per bench call (header)
-    bench bench_160m_fla 240 --shapes B32_T2048_H12_D64 --kinds scalar --backends triton fla
-    bench bench_1p45b_fla 240 --shapes B8_T2048_H32_D64 --kinds scalar --backends triton fla
+    bench bench_160m_fla 240 --shapes B32_T2048_H12_D64 --kinds scalar --backends triton fla ${SDPA:+sdpa}
+    bench bench_1p45b_fla 240 --shapes B8_T2048_H32_D64 --kinds scalar --backends triton fla ${SDPA:+sdpa}
     bench bench_d64_vector 120 --shapes B32_T2048_H12_D64 B8_T2048_H32_D64 --kinds vector --backends triton
     scrub
     (cd "$OUT" && tar czf v19b.tgz bench_*/ ./*.log && rm -rf bench_*/ ./*.log)
@@ -707,6 +715,19 @@ case "${1:-main}" in
     timeout 200 python3 -m suite.bench.gpu_tune --shapes B32_T2048_H12_D64 B8_T2048_H32_D64 --kinds scalar \
       > "$OUT/gpu_tune_v19f.log" 2>&1; echo "== gpu_tune rc=$?"
     grep -v -i warn "$OUT/gpu_tune_v19f.log" | grep "ms" | cut -c1-400 | tail -n 40
+    scrub
+    ;;
+  v19h)  # a first stored baseline on a GPU without one (saved as kernels_v18); AGAIN=1: the gate
+         # against it at once, which unchanged kernels must pass (v10d did the same on the H200)
+    mkdir -p "$BL"
+    pb "${PB_LIMIT:-170}" --benchmark-save=kernels_v18 > "$OUT/pytest_save_kernels_v18.log" 2>&1
+    echo "== save rc=$?"; grep -v "^ \|^Trace\|^  File" "$OUT/pytest_save_kernels_v18.log" | tail -n 14
+    (cd "$BL" && tar czf "$OUT/baseline_kernels_v18.tgz" .)
+    if [ -n "${AGAIN:-}" ]; then PB_COMPARE_LIMIT=${PB_LIMIT:-170} compare kernels_v18_again; fi
+    scrub
+    ;;
+  gate)  # the pytest-benchmark gate alone against this GPU's newest stored run, saved as ${NAME:-gate}
+    compare "${NAME:-gate}"
     scrub
     ;;
   v19c)  # the gate, saved as kernels_v18; then v18a's step timings on this machine (header)

@@ -26,10 +26,11 @@ Row sums along a chunk (v18, NOTES.md): for the vector gate, the chunk-parallel 
 state sweeps take the gate's sums G and R (`tri_cumsum`, `tri_decay`) and the gate gradient's
 row sums (`tri_sums`) as products with 0/1 triangles on the tensor cores. A scan along the rows
 of a [BT, BK] tile is a chain of shuffles: in the backward's chunk pass at the anchor they were
-727 of 3,832 instructions per thread (resources.py); after, 55 of 2,984. The triangles are exact
-in any dtype, and the fp32 operand goes in as parts of the kernel's dtype (`dot_exact`: three,
-fp32's 24 bits, for the gate's sums that exponents are made of; `dot_hilo`: two for the
-gradient's), so no precision is given up where it matters.
+727 of 3,832 instructions per thread; after, 55 of 2,984 (`bash suite/bench/gpu_session.sh
+counts`, resources.py's SASS counts). The triangles (`triangle`) are exact in any dtype, and
+the fp32 operand goes in as parts of the kernel's dtype (`dot_exact`: three, fp32's 24 bits, for
+the gate's sums that exponents are made of; `dot_hilo`: two for the gradient's), so no
+precision is given up where it matters.
 
 Run: imported by fwd.py / bwd.py; tests through `pytest -m kernels --backend triton`.
 """
@@ -279,16 +280,33 @@ def dot_exact(a, b, DT: tl.constexpr, IEEE: tl.constexpr):
 
 
 @triton.jit
+def triangle(BT: tl.constexpr, DT: tl.constexpr, UPPER: tl.constexpr, STRICT: tl.constexpr):
+    """[BT, BT] 0/1 in DT, row t and column s: 1 where s > t (UPPER, STRICT), s >= t (UPPER),
+    s < t (STRICT) or s <= t; exact in any dtype. The row sums' left operand (tri_cumsum,
+    tri_sums)."""
+    r = tl.arange(0, BT)
+    if UPPER:
+        if STRICT:
+            m = r[None, :] > r[:, None]
+        else:
+            m = r[None, :] >= r[:, None]
+    else:
+        if STRICT:
+            m = r[None, :] < r[:, None]
+        else:
+            m = r[None, :] <= r[:, None]
+    return m.to(DT)
+
+
+@triton.jit
 def tri_cumsum(gr, DT: tl.constexpr, BT: tl.constexpr, IEEE: tl.constexpr, AFTER: tl.constexpr):
     """[BT, BK] fp32 row sums of a vector gate gr [BT, BK] (log2): G_t = sum_{s<=t} gr_s, or with
     AFTER R_t = sum_{s>t} gr_s; a product with a 0/1 triangle (dot_exact) rather than a scan
     along the rows: fwd.chunk_decay's values to fp32 rounding, without the scan's shuffles."""
-    r = tl.arange(0, BT)
     if AFTER:
-        tri = (r[None, :] > r[:, None]).to(DT)    # [BT, BT] 1 for s > t
+        return dot_exact(triangle(BT, DT, True, True), gr, DT, IEEE)    # s > t
     else:
-        tri = (r[None, :] <= r[:, None]).to(DT)   # [BT, BT] 1 for s <= t
-    return dot_exact(tri, gr, DT, IEEE)
+        return dot_exact(triangle(BT, DT, False, False), gr, DT, IEEE)  # s <= t
 
 
 @triton.jit
@@ -301,12 +319,11 @@ def tri_decay(gr, DT: tl.constexpr, BT: tl.constexpr, IEEE: tl.constexpr):
 def tri_sums(X, Y, DT: tl.constexpr, BT: tl.constexpr, IEEE: tl.constexpr):
     """[BT, C] fp32: sum_{s>=t} X_s + sum_{j<t} Y_j on each row t (X, Y [BT, C] fp32), as products
     with 0/1 triangles on the tensor cores rather than two scans along the rows (whose shuffles
-    were most of the vector chunk pass's instructions, resources.py). The triangles are exact in
+    were most of the vector chunk pass's instructions: module doc). The triangles are exact in
     any dtype; X and Y enter as hi + lo parts (dot_hilo). Only additions: no sum is subtracted
     from another (excl_cumsum)."""
-    r = tl.arange(0, BT)
-    upper = (r[None, :] >= r[:, None]).to(DT)   # [BT, BT] U_ts = 1 for s >= t
-    lower = (r[None, :] < r[:, None]).to(DT)    # [BT, BT] L_tj = 1 for j < t
+    upper = triangle(BT, DT, True, False)   # U_ts = 1 for s >= t
+    lower = triangle(BT, DT, False, True)   # L_tj = 1 for j < t
     return dot_hilo(upper, X, DT, IEEE) + dot_hilo(lower, Y, DT, IEEE)
 
 

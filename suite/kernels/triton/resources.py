@@ -10,6 +10,12 @@ differ from the GPU machine's (numbers are leads, checked against measured times
     python -m suite.kernels.triton.resources                      # every config at D=128 and 64, bf16
     python -m suite.kernels.triton.resources --dtype fp32 --d 128
     python -m suite.kernels.triton.resources --d 128 --sass       # + SASS instruction counts
+    python -m suite.kernels.triton.resources --d 128 --ptx-digest # + a digest of each kernel's PTX
+
+`--ptx-digest` tells whether a change to the kernels' source is a no-op for the GPU: the same
+command on the tree before and after a refactor, then `diff` of the two listings. The digest
+leaves out what moves with the source's lines (location directives, debug labels and sections),
+so equal digests mean equal PTX and therefore equal binaries.
 
 A config with `anchor` compiles both ways of scoring a chunk (common.vector_scores) behind a
 branch, so its static counts hold both; `per_row_anchored` counts a build whose fallback is
@@ -19,6 +25,7 @@ empty (levels=0), i.e. the path a chunk takes when its decay allows one anchor.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import os
 import re
 import subprocess
@@ -146,6 +153,16 @@ def sass_counts(kernel) -> dict:
     return {op: ops.count(op) for op in SASS_CLASSES} | {"total": len(ops)}
 
 
+def ptx_digest(kernel) -> str:
+    """First 16 hex digits of the sha256 of the kernel's PTX without its debug information (`.loc`
+    and `.file` directives, comments, `$L__tmp` labels, the `.debug` sections)."""
+    ptx = kernel.asm["ptx"]
+    ptx = re.sub(r"(?m)^\s*(\.loc|\.file|//).*\n", "", ptx + "\n")
+    ptx = re.sub(r"(?m)^\$L__tmp\d+:\n", "", ptx)
+    ptx = re.sub(r"\.section\s+\.debug.*", "", ptx, flags=re.S)
+    return hashlib.sha256(ptx.encode()).hexdigest()[:16]
+
+
 def per_row(counts: dict, cfg: dict, d: int) -> dict:
     """sass_counts scaled to one row of one head at head dim d: per-thread counts x threads x the
     programs that share a row (V-blocks, K-blocks or state tiles of cfg's pass) / the chunk's rows.
@@ -179,6 +196,8 @@ def main() -> None:
     ap.add_argument("--d", type=int, nargs="+", default=[128, 64])
     ap.add_argument("--sass", action="store_true",
                     help="also static SASS instruction counts per thread, and per row (per_row)")
+    ap.add_argument("--ptx-digest", action="store_true",
+                    help="also each kernel's ptx_digest (equal before and after a no-op refactor)")
     a = ap.parse_args()
     for d in a.d:
         # the state sweeps launch on their own blocks and warps (64 x 64 and 4 unless a config says)
@@ -203,6 +222,8 @@ def main() -> None:
             try:
                 kernel = compile_config(cfg, kind_id, d, d, a.dtype)
                 r = ptxas_report(kernel)
+                if a.ptx_digest:
+                    r["ptx"] = ptx_digest(kernel)
                 if a.sass:
                     counts = sass_counts(kernel)
                     r |= {"per_row": per_row(counts, cfg, d), "per_thread": counts}
@@ -214,7 +235,8 @@ def main() -> None:
             print(f"D={d} {a.dtype} {cfg['name']:30s} {r}", flush=True)
         for bt, block in ((64, 32), (64, 64), (32, 32)):
             try:
-                r = ptxas_report(compile_static_dg(d, d, a.dtype, bt, block))
+                kernel = compile_static_dg(d, d, a.dtype, bt, block)
+                r = ptxas_report(kernel) | ({"ptx": ptx_digest(kernel)} if a.ptx_digest else {})
             except Exception as exc:  # noqa: BLE001 - report and go on
                 r = {"error": f"{type(exc).__name__}: {str(exc)[-200:]}"}
             print(f"D={d} {a.dtype} {f'static-dg-bt{bt}-block{block}':30s} {r}", flush=True)

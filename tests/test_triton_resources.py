@@ -1,0 +1,62 @@
+"""`resources.ptx_digest`: what tells a no-op refactor of the kernels from a change.
+
+    pytest tests/test_triton_resources.py      # CPU: compiles for sm_90 without a GPU
+
+Three copies of a small kernel are compiled for Hopper in a process of its own (this one runs
+the interpreter): the same body moved down the file (its line information changes) must keep
+its digest, a body with one operation changed must not.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+from suite.kernels import available_backends
+
+pytestmark = pytest.mark.skipif("triton" not in available_backends("cpu"),
+                                reason="Triton not available")
+
+_KERNEL = '''
+import triton
+import triton.language as tl
+
+
+@triton.jit
+def probe(x, y, BT: tl.constexpr):
+    r = tl.arange(0, BT)
+    tri = (r[None, :] <= r[:, None]).to(tl.bfloat16)
+    v = tl.load(x + r[:, None] * BT + r[None, :])
+    tl.store(y + r[:, None] * BT + r[None, :], tl.dot(tri, v.to(tl.bfloat16)) {op} 1.0)
+'''
+
+_COMPILE = '''
+import hashlib, importlib, sys
+import triton
+from triton.backends.compiler import GPUTarget
+from triton.compiler import ASTSource
+from suite.kernels.triton.resources import ptx_digest
+sys.path.insert(0, sys.argv[1])
+for name in ("mod_a", "mod_b", "mod_c"):
+    fn = importlib.import_module(name).probe
+    k = triton.compile(ASTSource(fn, {"x": "*fp32", "y": "*fp32", "BT": "constexpr"}, constexprs={"BT": 32}),
+                       target=GPUTarget("cuda", 90, 32), options={"num_warps": 4})
+    print(name, ptx_digest(k), hashlib.sha256(k.asm["ptx"].encode()).hexdigest()[:16])
+'''
+
+
+def test_digest_ignores_line_information_and_sees_an_operation(tmp_path):
+    (tmp_path / "mod_a.py").write_text(_KERNEL.format(op="+"))
+    (tmp_path / "mod_b.py").write_text("# moved down\n" * 40 + _KERNEL.format(op="+"))
+    (tmp_path / "mod_c.py").write_text(_KERNEL.format(op="-"))
+    env = {k: v for k, v in os.environ.items() if k != "TRITON_INTERPRET"}
+    out = subprocess.run([sys.executable, "-c", _COMPILE, str(tmp_path)], env=env, capture_output=True,
+                         text=True, check=True).stdout.split()
+    digest = dict(zip(out[0::3], out[1::3]))
+    raw = dict(zip(out[0::3], out[2::3]))
+    assert raw["mod_a"] != raw["mod_b"]        # the PTX itself differs: line information
+    assert digest["mod_a"] == digest["mod_b"]  # moved: same kernel
+    assert digest["mod_a"] != digest["mod_c"]  # + 1.0 against - 1.0
