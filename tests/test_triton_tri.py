@@ -24,7 +24,7 @@ if "triton" in available_backends("cpu"):
     import triton
     import triton.language as tl
 
-    from suite.kernels.triton.common import tri_decay, tri_sums
+    from suite.kernels.triton.common import tri_decay, tri_sums, triangle
 
     @triton.jit
     def _tri_probe(x, y, g_out, r_out, s_out, BT: tl.constexpr, BK: tl.constexpr,
@@ -39,8 +39,7 @@ if "triton" in available_backends("cpu"):
     @triton.jit
     def _one_part_probe(x, g_out, BT: tl.constexpr, BK: tl.constexpr, DT: tl.constexpr):
         r = tl.arange(0, BT)[:, None] * BK + tl.arange(0, BK)[None, :]   # [BT, BK] offsets
-        rt = tl.arange(0, BT)
-        tri = (rt[None, :] <= rt[:, None]).to(DT)                          # tri_cumsum's, s <= t
+        tri = triangle(BT, DT, False, False)                               # tri_cumsum's, s <= t
         tl.store(g_out + r, tl.dot(tri, tl.load(x + r).to(DT), out_dtype=tl.float32))
 
 

@@ -226,7 +226,8 @@ nvidia-smi --query-gpu=name,clocks.sm,clocks.mem,temperature.gpu --format=csv | 
 python3 -c "import torch, triton, fla; print('torch', torch.__version__, 'triton', triton.__version__, 'fla ok')"
 scrub() {  # the logs under $OUT without this machine's paths (they are committed as they come back)
   find "$OUT" -name "*.log" -exec sed -i -e "s#$OUT#\$OUT#g" -e "s#$PWD/#./#g" \
-    -e "s#[^ \"']*/site-packages/#<site-packages>/#g" -e "s#/tmp/site/#<packages>/#g" {} +
+    -e "s#[^ \"']*/site-packages/#<site-packages>/#g" -e "s#/tmp/site/#<packages>/#g" \
+    -e "s#/tmp/base_kernels#<previous kernels>#g" {} +
 }
 conf() {  # conf NAME TIMEOUT PYTEST-ARGS...: one conformance run with its own JSON report
   local name=$1 t=$2; shift 2
@@ -733,13 +734,13 @@ case "${1:-main}" in
   v19c)  # the gate, saved as kernels_v18; then v18a's step timings on this machine (header)
     compare kernels_v18
     TUNE_LIMIT=${TUNE_LIMIT:-150} tune_beside_base v19c
-    scrub; sed -i "s#/tmp/base_kernels#<previous kernels>#g" "$OUT"/*.log
+    scrub
     (cd "$OUT" && tar czf v19c.tgz ./*.log && rm -f ./*.log)
     ;;
   v18a)  # v18's times beside the previous kernels', one machine (header)
     tune_beside_base v18a
     bench bench_anchor_vector "${BENCH_LIMIT:-150}" --shapes B8_T4096_H16_D128 --kinds vector --backends triton
-    scrub; sed -i "s#/tmp/base_kernels#<previous kernels>#g" "$OUT"/*.log
+    scrub
     (cd "$OUT" && tar czf v18a.tgz bench_*/ ./*.log && rm -rf bench_*/ ./*.log)
     ;;
   v18b)  # v18's correctness: every vector config pinned, beside the default configs' matrix
