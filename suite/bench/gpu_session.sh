@@ -105,6 +105,10 @@
 #   v19d    the T sweep at D = 128 (T = 1k, 2k, 8k, 16k; the anchor is v19a's), ours and SDPA
 #   v19h    a first pytest-benchmark baseline for this GPU (baselines/bench/<gpu>/, saved as
 #           kernels_v18); AGAIN=1: then the gate against it at once (unchanged kernels must pass)
+#   v20a    the D = 64 scalar step's per-config times with the dqdk configs among the candidates
+#           (gpu_tune, pending on; the 32- and 16-row ones pinned), then every dqdk config pinned
+#           through the conformance suite at D = 64
+#   v20b    the 160M and 1.45B scalar rows beside fla with the pending configs among the candidates
 #   gate    the pytest-benchmark gate alone (this GPU's newest stored run; NAME: the name it is saved as)
 #   v19c    the pytest-benchmark gate against the newest stored baseline, saved as kernels_v18; then
 #           v18a's two step timings (this tree, then .whl/base.tgz's kernels) on the same machine
@@ -730,6 +734,34 @@ case "${1:-main}" in
   gate)  # the pytest-benchmark gate alone against this GPU's newest stored run, saved as ${NAME:-gate}
     compare "${NAME:-gate}"
     scrub
+    ;;
+  v20a)  # v20's dqdk sweep (dhdv.py), timed first on a quiet machine: the D = 64 scalar step with
+         # the 64-row dqdk configs among the candidates (gpu_tune, pending on), then with each
+         # 32- and 16-row dqdk config pinned (the forward autotuned at its chunk size); then each
+         # dqdk config pinned through the conformance suite, one process per two (config, kind)
+         # pairs (test_triton_config: D = 64, bf16 and fp32, T = 63 / 1024, weak and strong decay)
+    export SUITE_TRITON_PENDING=1
+    tune() {  # tune TAG LIMIT: gpu_tune on the D = 64 scalar step into gpu_tune_v20a_TAG.log
+      timeout "$2" python3 -m suite.bench.gpu_tune --shapes B32_T2048_H12_D64 B8_T2048_H32_D64 --kinds scalar \
+        > "$OUT/gpu_tune_v20a_$1.log" 2>&1
+      echo "== gpu_tune $1 rc=$?"; grep -v -i warn "$OUT/gpu_tune_v20a_$1.log" | grep "ms" | cut -c1-700 | tail -n 12
+    }
+    tune bt64 "${TUNE_LIMIT:-150}"
+    for c in bwd-scalar-bt32-bv64-w4-s1-dv64-dhdv-dqdk bwd-scalar-bt32-bv64-w4-s2-dv64-dvw8-dhdv-dqdk \
+        bwd-scalar-bt16-bv64-w4-s2-dv64-dhdv-dqdk; do
+      SUITE_TRITON_CONFIG=$c tune "${c#bwd-scalar-}" "${PIN_LIMIT:-70}"
+    done
+    unset SUITE_TRITON_PENDING
+    CONFIG_K="dqdk" SHARDS=${SHARDS:-9} shards v20a "${CONF_LIMIT:-200}"
+    scrub
+    ;;
+  v20b)  # the D = 64 scalar rows beside fla, v19b's calls with the pending configs among the
+         # candidates (SUITE_TRITON_PENDING=1 unless given; it lands in each run's provenance)
+    export SUITE_TRITON_PENDING=${SUITE_TRITON_PENDING:-1}
+    bench bench_160m_fla 240 --shapes B32_T2048_H12_D64 --kinds scalar --backends triton fla ${SDPA:+sdpa}
+    bench bench_1p45b_fla 240 --shapes B8_T2048_H32_D64 --kinds scalar --backends triton fla ${SDPA:+sdpa}
+    scrub
+    (cd "$OUT" && tar czf v20b.tgz bench_*/ ./*.log && rm -rf bench_*/ ./*.log)
     ;;
   v19c)  # the gate, saved as kernels_v18; then v18a's step timings on this machine (header)
     compare kernels_v18
