@@ -210,7 +210,7 @@ def main() -> None:
                           + (f"-w{c['dv_warps']}" if "dv_warps" in c else "")
                           + ("-anchor" if c.get("anchor") else ""),
                           "num_warps": c.get("dv_warps", 4)})
-               for c in autotune_configs("bwd", d=d) if c.get("dv_split")]
+               for c in autotune_configs("bwd", d=d) if c.get("dv_split") and not c.get("dhdv")]
         dh += [dict(c, **{"pass": "dhdv", "name": f"dhdv-bt{c['BT']}-bv{c['BVD']}-w{c.get('dv_warps', 4)}"
                           + ("-tma" if c.get("tma") else "") + ("-dqdk" if c.get("dqdk") else ""),
                           "num_warps": c.get("dv_warps", 4)})
