@@ -9,6 +9,7 @@ module is imported only when its command runs, so `suite --help` stays fast. Bad
     suite train ...              train one variant at one tier and seed
     suite eval RUN_DIR ...       lm-eval tasks, perplexity, recall and decay statistics
     suite bench ...              kernel and training-throughput benchmarks
+    suite kernel-sources         hash the kernel code that can run here (dvc stage)
     suite tables|figures|claims  regenerate the paper's tables, figures and findings
     suite verify                 recompute results/CHECKSUMS.sha256
     suite readme [--check]       write the current results into README.md's generated block
@@ -31,6 +32,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "train": ("suite.train", "train one variant at one tier and seed"),
     "eval": ("suite.eval.run", "evaluate a trained run directory"),
     "bench": ("suite.bench.cli", "kernel and training-throughput benchmarks"),
+    "kernel-sources": ("suite.commands.kernel_sources", "hash the kernel code that can run on this machine"),
     "validate": ("suite.report.validate", "check params.yaml (tier, variants, seeds, studies)"),
     "tables": ("suite.report.tables", "regenerate the per-study tables"),
     "figures": ("suite.report.figures", "regenerate the figures"),

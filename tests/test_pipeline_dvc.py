@@ -1,8 +1,9 @@
 """dvc.yaml / params.yaml: the pipeline parses, lists the expected stages in order, a bad tier or
 variant stops `dvc repro` at the first stage, a clone without the DVC cache is up to date under
 `dvc repro --allow-missing`, editing one variant's YAML marks only its own stages and the
-aggregations, and this checkout's own dvc.lock records its current code (the README's fresh-clone
-check). Runs the real DVC in temporary copies of the repository (git init there; outputs
+aggregations, an edit to the Triton kernels on a machine without CUDA reruns only
+`kernel-sources`, and this checkout's own dvc.lock records its current code (the README's
+fresh-clone check). Runs the real DVC in temporary copies of the repository (git init there; outputs
 are stubs, nothing is trained). ~90 s on 2 cores."""
 
 from __future__ import annotations
@@ -69,7 +70,7 @@ def _params() -> dict:
 
 def expected_stages(params: dict) -> list[str]:
     runs = [f"{v}-{s}" for v in params["variants"] for s in params["seeds"]]
-    return ["validate", "prepare", "prepare-eval", *(f"train@{r}" for r in runs),
+    return ["validate", "prepare", "prepare-eval", "kernel-sources", *(f"train@{r}" for r in runs),
             *(f"eval@{r}" for r in runs), "bench", "tables", "figures", "claims", "checksums"]
 
 
@@ -266,6 +267,40 @@ def test_one_variant_yaml_change_reruns_only_that_variant_and_the_aggregations(l
     assert {"tables", "figures", "claims", "checksums"} <= changed
 
 
+def _repro_kernel_sources(repo: Path, *force: str) -> None:
+    res = _dvc(repo, "repro", *force, "-s", "kernel-sources")
+    assert res.returncode == 0, res.stdout + res.stderr
+
+
+def test_kernel_edits_rerun_only_what_can_run_them(locked: Path, tmp_path: Path, monkeypatch):
+    """On this machine (no CUDA in CI) an edit to the Triton kernels reruns `kernel-sources` and
+    nothing after it; an edit to code every backend shares (chunked.py) reruns every run. (The
+    tests' Triton interpreter would let the kernels run on CPU: the stages run without it.)"""
+    if torch_cuda_available():
+        pytest.skip("with CUDA the Triton kernels can run here: every run depends on them")
+    monkeypatch.delenv("TRITON_INTERPRET", raising=False)
+    repo = _clone(locked, tmp_path / "kernels")
+    _repro_kernel_sources(repo, "-f")  # the real record in place of the stub, then locked again
+    assert _dvc(repo, "commit", "-f").returncode == 0 and _changed(repo) == set()
+    triton = repo / "suite" / "kernels" / "triton" / "fwd.py"
+    triton.write_text(triton.read_text() + "# edited\n")
+    assert _changed(repo) == {"kernel-sources"}
+    _repro_kernel_sources(repo)
+    assert _changed(repo) == set()
+    shared = repo / "suite" / "kernels" / "chunked.py"
+    shared.write_text(shared.read_text() + "# edited\n")
+    _repro_kernel_sources(repo)
+    params = yaml.safe_load((repo / "params.yaml").read_text())
+    runs = {f"{stage}@{v}-{s}" for stage in ("train", "eval") for v in params["variants"] for s in params["seeds"]}
+    assert runs | {"bench"} <= _changed(repo)
+
+
+def torch_cuda_available() -> bool:
+    import torch
+
+    return torch.cuda.is_available()
+
+
 def test_report_stages_run_under_dvc(tmp_path: Path):
     """The aggregation stages' commands run for real on a made-up result tree."""
     from report_fake_results import write_fake_bench, write_fake_results
@@ -304,7 +339,7 @@ def _tracked_copy(dst: Path) -> Path:
 def test_committed_lock_is_current(tmp_path: Path):
     """The README's fresh-clone check on this checkout's own tracked files: dvc.lock records the
     current code, parameters and results, so `dvc repro --allow-missing --dry` runs nothing. A
-    change under a stage's dependencies (e.g. suite/kernels, which train and eval depend on) fails
+    change under a stage's dependencies (e.g. suite/model, which train and eval depend on) fails
     here until `dvc repro` has rerun the stages it names and dvc.lock is committed with them."""
     repo = _tracked_copy(tmp_path / "clone")
     res = _dvc(repo, "repro", "--allow-missing", "--dry")

@@ -239,30 +239,3 @@ def test_dhdv_sweep_equals_two_launches(kind, bkc, tma):
     case = make_case(kind, "strong", B=2, T=70, H=2, K=24, V=16, dtype=torch.float32, seed=11)
     grads = [n for n in reference(case) if n not in ("o", "ht")]
     assert_configs_agree(case, split, fused, grads, rtol=1e-4, atol=1e-5, what=f"dhdv backward, {kind}")
-
-
-@pytest.mark.parametrize("tma", [False, True], ids=["pointers", "tma"])
-@pytest.mark.parametrize("kind", ["none", "static", "scalar"])
-def test_dqdk_sweep_equals_chunk_pass(kind, tma):
-    """dq, dk and the gate's rows computed in the state-gradient sweep (dhdv.py with dqdk, no
-    chunk pass; K = 24 pads to a 32-channel block, T = 70 ends inside a chunk) give every
-    gradient that the sweep and the chunk pass give."""
-    from suite.kernels.triton import autotune_configs
-
-    base = next(c for c in autotune_configs("bwd", "scalar") if not c["dv_split"])
-    split = dict(base, name="test-dv-pass", dv_split=True, BVD=16)
-    fused = dict(split, name="test-dqdk", dhdv=True, dqdk=True, tma=tma)
-    case = make_case(kind, "strong", B=2, T=70, H=2, K=24, V=16, dtype=torch.float32, seed=11)
-    grads = [n for n in reference(case) if n not in ("o", "ht")]
-    assert_configs_agree(case, split, fused, grads, rtol=1e-4, atol=1e-5, what=f"dqdk backward, {kind}")
-
-
-def test_dqdk_sweep_needs_one_value_block():
-    """A dqdk config whose V-block is narrower than V is refused with the reason, not run."""
-    from suite.errors import SuiteError
-    from suite.kernels.triton import autotune_configs, pinned
-
-    fused = dict(next(c for c in autotune_configs("bwd", "scalar") if c.get("dqdk")), name="test-dqdk-narrow", BVD=8)
-    case = make_case("scalar", "medium", B=1, T=20, H=1, K=16, V=16, dtype=torch.float32, seed=2)
-    with pinned(fused), pytest.raises(SuiteError, match="one V-block over V=16"):
-        run_case(case, "triton")

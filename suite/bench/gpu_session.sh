@@ -105,11 +105,6 @@
 #   v19d    the T sweep at D = 128 (T = 1k, 2k, 8k, 16k; the anchor is v19a's), ours and SDPA
 #   v19h    a first pytest-benchmark baseline for this GPU (baselines/bench/<gpu>/, saved as
 #           kernels_v18); AGAIN=1: then the gate against it at once (unchanged kernels must pass)
-#   v20a    the D = 64 scalar step's per-config times with the 64-row dqdk configs among the
-#           candidates (gpu_tune, pending on), their conformance pinned at D = 64, the 160M rows
-#           beside fla (pending on)
-#   v20b    the 1.45B rows beside fla (pending on); the step with each 32- and 16-row dqdk config
-#           pinned, and their conformance
 #   gate    the pytest-benchmark gate alone (this GPU's newest stored run; NAME: the name it is saved as)
 #   v19c    the pytest-benchmark gate against the newest stored baseline, saved as kernels_v18; then
 #           v18a's two step timings (this tree, then .whl/base.tgz's kernels) on the same machine
@@ -319,11 +314,6 @@ v13_anchor() {  # v13_anchor: the anchor configs pinned, one background run per 
     bg pin "$c" "v13_${c}_bf16" "${CONF_LIMIT:-300}" "bfloat16 and (-63- or -1024-) and $VC"
     bg pin "$c" "v13_${c}_fp32" "${CONF_LIMIT:-300}" "float32 and (-63- or -500-) and $VC"
   done
-}
-v20_tune() {  # v20_tune TAG LIMIT: gpu_tune on the D = 64 scalar step into gpu_tune_v20_TAG.log
-  timeout "$2" python3 -m suite.bench.gpu_tune --shapes B32_T2048_H12_D64 B8_T2048_H32_D64 --kinds scalar \
-    > "$OUT/gpu_tune_v20_$1.log" 2>&1
-  echo "== gpu_tune $1 rc=$?"; grep -v -i warn "$OUT/gpu_tune_v20_$1.log" | grep "ms" | cut -c1-700 | tail -n 12
 }
 tune_beside_base() {  # tune_beside_base TAG: gpu_tune on the vector step at the anchor (--passes), this
                       # tree's suite package, then .whl/base.tgz's (a `git archive` of an earlier commit)
@@ -740,31 +730,6 @@ case "${1:-main}" in
   gate)  # the pytest-benchmark gate alone against this GPU's newest stored run, saved as ${NAME:-gate}
     compare "${NAME:-gate}"
     scrub
-    ;;
-  v20a)  # v20's dqdk sweep (dhdv.py), timed first on a quiet machine: the D = 64 scalar step with
-         # the 64-row dqdk configs among the candidates (gpu_tune, pending on); then each 64-row
-         # dqdk config pinned through the conformance suite, one process per (config, kind)
-         # (test_triton_config: D = 64, bf16 and fp32, T = 63 / 1024, weak and strong decay);
-         # then the 160M scalar rows beside fla, pending on (it lands in the run's provenance)
-    export SUITE_TRITON_PENDING=1
-    v20_tune bt64 "${TUNE_LIMIT:-150}"
-    CONFIG_K="dqdk and bt64" SHARDS=${SHARDS:-9} SUITE_TRITON_PENDING= shards v20a "${CONF_LIMIT:-180}"
-    [ "${BENCH_LIMIT:-240}" = 0 ] ||  # BENCH_LIMIT=0: no bench rows (a call short of device time)
-      bench bench_160m_fla "${BENCH_LIMIT:-240}" --shapes B32_T2048_H12_D64 --kinds scalar --backends triton fla
-    scrub
-    (cd "$OUT" && tar czf v20a.tgz bench_*/ ./*.log && rm -rf bench_*/ ./*.log)
-    ;;
-  v20b)  # the 1.45B scalar rows beside fla (pending on); the step with each 32- and 16-row dqdk
-         # config pinned (the forward autotuned at its chunk size); their conformance as v20a's
-    export SUITE_TRITON_PENDING=1
-    bench bench_1p45b_fla "${BENCH_LIMIT:-240}" --shapes B8_T2048_H32_D64 --kinds scalar --backends triton fla
-    for c in bwd-scalar-bt32-bv64-w4-s1-dv64-dhdv-dqdk bwd-scalar-bt32-bv64-w4-s2-dv64-dvw8-dhdv-dqdk \
-        bwd-scalar-bt16-bv64-w4-s2-dv64-dhdv-dqdk; do
-      SUITE_TRITON_CONFIG=$c v20_tune "${c#bwd-scalar-}" "${PIN_LIMIT:-70}"
-    done
-    CONFIG_K="dqdk and (bt32 or bt16)" SHARDS=${SHARDS:-9} SUITE_TRITON_PENDING= shards v20b "${CONF_LIMIT:-150}"
-    scrub
-    (cd "$OUT" && tar czf v20b.tgz bench_*/ ./*.log && rm -rf bench_*/ ./*.log)
     ;;
   v19c)  # the gate, saved as kernels_v18; then v18a's step timings on this machine (header)
     compare kernels_v18

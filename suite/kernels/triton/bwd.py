@@ -46,9 +46,9 @@ import torch
 import triton
 import triton.language as tl
 
-from suite.kernels.triton.bwd_grads import gate_grad_rows, inter_factors
 from suite.kernels.triton.common import (
     dot,
+    excl_cumsum,
     gate_part_rows,
     intra_pairs,
     load_gate,
@@ -56,6 +56,7 @@ from suite.kernels.triton.common import (
     scalar_mask,
     seq_offset,
     store_tile,
+    tri_sums,
     vector_grads,
 )
 from suite.kernels.triton.dhdv import launch_dhdv
@@ -96,6 +97,35 @@ def bwd_dh_kernel(q, g, do, dht, dstates, dh0, scale, T, NT,
         dS = carry_state(dS, b_q, b_do, gr, scale, False, KIND, DT, IEEE)
     if HAS_H0:
         store_tile(dh0 + s_b, dS, K, V, V, c_k, c_v, BK, BV)
+
+
+@triton.jit
+def inter_factors(G, R, KIND: tl.constexpr):
+    """(2^G, 2^{Λ-G} = 2^R) broadcastable against [BT, BK]."""
+    if KIND == 3:
+        return tl.exp2(G), tl.exp2(R)
+    else:
+        return tl.exp2(G)[:, None], tl.exp2(R)[:, None]
+
+
+@triton.jit
+def gate_grad_rows(q, k, dq_x, dk_x, dq_in, dk_in, dP, Ab, cross, DT: tl.constexpr, BT: tl.constexpr,
+                   KIND: tl.constexpr, PAIRS: tl.constexpr, IEEE: tl.constexpr):
+    """dg of the chunk's rows ([BT] or [BT, BK] fp32) from pair terms (module doc); scalar
+    kinds without PAIRS: all but the intra-chunk pairs (the dv pass adds those)."""
+    qf = q.to(tl.float32)
+    kf = k.to(tl.float32)
+    q_in = qf * dq_x   # pairs (i = row, j before the chunk)
+    k_in = kf * dk_x   # pairs (j = row, i after the chunk)
+    if KIND == 3:  # both row sums as products with 0/1 triangles (tri_sums)
+        return tri_sums(qf * dq_in - kf * dk_in + q_in, k_in, DT, BT, IEEE) + cross[None, :]
+    else:
+        q_row = tl.sum(q_in, axis=1)
+        k_row = tl.sum(k_in, axis=1)
+        rows = tl.cumsum(q_row, axis=0, reverse=True) + excl_cumsum(k_row, 0) + cross
+        if PAIRS:
+            rows += intra_pairs(dP, Ab.to(tl.float32), BT)
+        return rows
 
 
 @triton.jit(do_not_specialize=["scale", "T", "NT", "DGP"])
@@ -223,8 +253,7 @@ def bwd_dv_kernel(q, k, v, g, dstates, do, dv, dg, scale, T, NT, DGP,
 def launch_bwd(saved, do, dht, scale, kind_id, *, cfg, out):
     """Launch the backward kernels with config `cfg` (dict BT, BV, num_warps, num_stages; with
     `dv_split`: also BVD, the dv pass's V-block, and BKC, the chunk pass's K-block; with `dhdv`
-    (scalar kinds) the state-gradient sweep computes dv as well, dhdv.py, on BVD-wide blocks;
-    with `dqdk` too (BVD >= V) it computes dq, dk and the gate's rows, and no chunk pass runs).
+    (scalar kinds) the state-gradient sweep computes dv as well, dhdv.py, on BVD-wide blocks).
 
     saved: dict q, k, v, g, states [B,H,NT,K,V] (NT for cfg's BT!), ieee.
     out: dict dq, dk [B,T,H,K]; dv [B,T,H,V]; dg (gate-shaped rows, fp32; [B,T,H] for static)
@@ -242,23 +271,19 @@ def launch_bwd(saved, do, dht, scale, kind_id, *, cfg, out):
     g = saved["g"] if saved["g"] is not None else dummy
     split = bool(cfg.get("dv_split"))
     dhdv = split and bool(cfg.get("dhdv")) and kind_id != 3  # dhdv.py: steps 1 and 3 in one sweep
-    dqdk = dhdv and bool(cfg.get("dqdk"))  # and step 2: no chunk pass
     bkc = min(BK, cfg.get("BKC", BK)) if split else BK
     bvd = min(BVF, cfg.get("BVD", 64))
     has_dg = out["dg"] is not None
     # scalar kinds over several K-blocks: dg in parts, the intra-chunk pairs from the dv pass
-    parted = has_dg and kind_id != 3 and bkc < BK and not dqdk
+    parted = has_dg and kind_id != 3 and bkc < BK
     nkb = cdiv(K, bkc)
     n_parts = nkb + cdiv(V, bvd)
     dg = q.new_empty((n_parts,) + out["dg"].shape, dtype=torch.float32) if parted else out["dg"]
     if dhdv:
-        qk = {"states": saved["states"], "dq": out["dq"], "dk": out["dk"]} if dqdk else None
         launch_dhdv(q, k, v, saved["g"], do, dht, scale, kind_id, BT=BT, BV=bvd,
                     num_warps=cfg.get("dv_warps", 4), num_stages=stages, ieee=ieee,
                     tma=bool(cfg.get("tma")), dstates=out["dstates"], dh0=out["dh0"], dv=out["dv"],
-                    dg_parts=dg[nkb:] if parted else (dg if dqdk and has_dg else None), qk=qk)
-        if dqdk:
-            return
+                    dg_parts=dg[nkb:] if parted else None)
     else:
         dh_sweep(q, saved["g"], do, dht, scale, kind_id, cfg=cfg, dstates=out["dstates"], dh0=out["dh0"])
     launch(bwd_chunk_kernel, (nkb, NT, B * H),

@@ -11,12 +11,7 @@ chunk-local inclusive cumsum of the log2-decay, Λ its last row, R = Λ - G):
     with PAIRS: dP = scale * do v^T and this V-block's share of the gate's intra-chunk pairs,
     pair_prefix(dP ⊙ A), as dg part i_v (as bwd.bwd_dv_kernel writes it)
 
-and after chunk 0, d(initial_state). With DQDK (configs with `dqdk`; one V-block over V) the
-sweep also does the chunk pass's work while it holds dS_n (`chunk_qk_grads`): it reads v's rows
-and S_{n-1}, the state the forward saved, and writes dq, dk and the gate's whole rows; dS_n is
-then never stored and no chunk pass runs (at 160M: 0.81 GB for the backward instead of 1.31).
-
-The plain sweep replaces two launches (bwd_dh_kernel on 64 x 64 blocks,
+and after chunk 0, d(initial_state). It replaces two launches (bwd_dh_kernel on 64 x 64 blocks,
 then bwd_dv_kernel over every chunk), whose bytes at the anchor are ≈0.8 and ≈0.9 GB: here q
 and k are read once per V-block program, do once, and dS_n is written, never read back (≈1.1 GB).
 The price is a serial chain whose steps hold the scores (like the forward's sweep).
@@ -30,19 +25,15 @@ from __future__ import annotations
 import triton
 import triton.language as tl
 
-from suite.errors import SuiteError
-from suite.kernels.triton.bwd_grads import inter_factors
 from suite.kernels.triton.common import (
     descriptor,
     dot,
-    excl_cumsum,
     gate_part_rows,
     intra_pairs,
     load_gate,
     load_rows,
     load_tile,
     rows_scaled,
-    scalar_mask,
     seq_offset,
     store_tile,
     tma_ok,
@@ -52,14 +43,13 @@ from suite.kernels.triton.launch import cdiv, launch, pow2
 
 
 @triton.jit(do_not_specialize=["scale", "T", "NT", "DGP"])
-def bwd_dhdv_kernel(q, k, v, g, do, dht, states, dstates, dh0, dq, dk, dv, dg, scale, T, NT, DGP,
+def bwd_dhdv_kernel(q, k, v, g, do, dht, dstates, dh0, dv, dg, scale, T, NT, DGP,
                     H: tl.constexpr, K: tl.constexpr, V: tl.constexpr,
                     BT: tl.constexpr, BK: tl.constexpr, BV: tl.constexpr, KIND: tl.constexpr,
                     HAS_DHT: tl.constexpr, HAS_H0: tl.constexpr, PAIRS: tl.constexpr,
-                    IEEE: tl.constexpr, TMA: tl.constexpr = False, DQDK: tl.constexpr = False):
+                    IEEE: tl.constexpr, TMA: tl.constexpr = False):
     """Module doc; with TMA, q, k and do are tensor descriptors of one chunk's rows (as in
-    fwd.fwd_kernel), so the loop's pipelining prefetches them into shared memory. With DQDK
-    (BV covers V) also dq, dk and, with PAIRS, the gate's whole rows; dstates is then unused."""
+    fwd.fwd_kernel), so the loop's pipelining prefetches them into shared memory."""
     i_v = tl.program_id(0)
     i_bh = tl.program_id(1)
     i_b = i_bh // H
@@ -74,9 +64,7 @@ def bwd_dhdv_kernel(q, k, v, g, do, dht, states, dstates, dh0, dq, dk, dv, dg, s
         dS += load_tile(dht + s_b, K, V, V, 0, c_v, BK, BV)
     for i in range(NT):
         n = NT - 1 - i
-        st = (i_bh.to(tl.int64) * NT + n) * K * V  # chunk n's [K, V] state S_{n-1} / gradient dS_n
-        if not DQDK:
-            store_tile(dstates + st, dS, K, V, V, 0, c_v, BK, BV)
+        store_tile(dstates + (i_bh.to(tl.int64) * NT + n) * K * V, dS, K, V, V, 0, c_v, BK, BV)
         t = n * BT + rt
         b_q = load_rows(q, i_b, i_h, T, H, K, n * BT, 0, BT, BK, TMA)  # [BT, BK]
         b_k = load_rows(k, i_b, i_h, T, H, K, n * BT, 0, BT, BK, TMA)  # [BT, BK]
@@ -87,14 +75,7 @@ def bwd_dhdv_kernel(q, k, v, g, do, dht, states, dstates, dh0, dq, dk, dv, dg, s
         b_dv = (dot(tl.trans((A * scale).to(DT)), b_do.to(DT), IEEE)
                 + rows_scaled(dot(b_k.to(DT), dS.to(DT), IEEE), tl.exp2(R), KIND))
         store_tile(dv + off_v, b_dv, T, V, H * V, n * BT, c_v, BT, BV)
-        if DQDK:  # the chunk pass's work (bwd.bwd_chunk_kernel), dS_n at hand
-            b_dq, b_dk = chunk_qk_grads(b_q, b_k, v + off_v, states + st, b_do, dS, gr, G, L, R, A,
-                                        scale, gate_part_rows(dg, i_v, DGP, i_b, i_h, t, T, H), n, T,
-                                        H, K, V, BT, BK, BV, DT, KIND, PAIRS, IEEE)
-            off_k = seq_offset(i_b, i_h, T, H, K)
-            store_tile(dq + off_k, b_dq, T, K, H * K, n * BT, 0, BT, BK)
-            store_tile(dk + off_k, b_dk, T, K, H * K, n * BT, 0, BT, BK)
-        elif PAIRS:  # this V-block's dP: [BT, BT], its pairs weighted by the scores
+        if PAIRS:  # this V-block's dP: [BT, BT], its pairs weighted by the scores
             b_v = load_tile(v + off_v, T, V, H * V, n * BT, c_v, BT, BV)  # [BT, BV]
             dP = dot(b_do.to(DT), tl.trans(b_v.to(DT)), IEEE) * scale
             tl.store(gate_part_rows(dg, i_v, DGP, i_b, i_h, t, T, H), intra_pairs(dP, A, BT), mask=t < T)
@@ -104,64 +85,22 @@ def bwd_dhdv_kernel(q, k, v, g, do, dht, states, dstates, dh0, dq, dk, dv, dg, s
         store_tile(dh0 + s_b, dS, K, V, V, 0, c_v, BK, BV)
 
 
-@triton.jit
-def chunk_qk_grads(b_q, b_k, v_b, S_ptr, b_do, dS, gr, G, L, R, A, scale, dg_rows, n, T,
-                   H: tl.constexpr, K: tl.constexpr, V: tl.constexpr, BT: tl.constexpr,
-                   BK: tl.constexpr, BV: tl.constexpr, DT: tl.constexpr, KIND: tl.constexpr,
-                   HAS_DG: tl.constexpr, IEEE: tl.constexpr):
-    """(dq, dk) [BT, BK] fp32 of chunk n (bwd.py's doc, step 2) from what the sweep holds over
-    all of K and V: q, k, do and the scores A of the chunk, dS_n [BK, BV] fp32; it reads v's rows
-    (v_b: sequence (b, h)) and S_{n-1} (S_ptr). With HAS_DG it stores the gate's rows through
-    `dg_rows` [BT]. Ordered so that few [BT, D] fp32 tiles live at once: dP is reduced to its
-    pair sums and cast before the inter products, each of which dies in its gradient."""
-    rt = tl.arange(0, BT)
-    mt = n * BT + rt < T
-    b_v = load_tile(v_b, T, V, H * V, n * BT, 0, BT, BV)  # [BT, BV]
-    S = load_tile(S_ptr, K, V, V, 0, 0, BK, BV)           # [BK, BV] S_{n-1}
-    dP = dot(b_do.to(DT), tl.trans(b_v.to(DT)), IEEE)     # [BT, BT]
-    dP = tl.where(rt[:, None] >= rt[None, :], dP * scale, 0.0)
-    if HAS_DG:  # static: dg sums every row's pair terms, so its scores stay fp32
-        rows = intra_pairs(dP, A if KIND == 1 else A.to(DT).to(tl.float32), BT)
-    if KIND != 0:
-        dP = dP * scalar_mask(G, gr, BT, KIND)
-    dPD = dP.to(DT)
-    fq, fk = inter_factors(G, R, KIND)
-    dq_x = dot(b_do.to(DT), tl.trans(S.to(DT)), IEEE) * (fq * scale)  # [BT, BK]
-    b_dq = dot(dPD, b_k.to(DT), IEEE) + dq_x
-    if HAS_DG:  # pairs (i = row, j before the chunk): a reverse cumsum
-        rows += tl.cumsum(tl.sum(b_q.to(tl.float32) * dq_x, axis=1), axis=0, reverse=True)
-    dk_x = dot(b_v.to(DT), tl.trans(dS.to(DT)), IEEE) * fk            # [BT, BK]
-    b_dk = dot(tl.trans(dPD), b_q.to(DT), IEEE) + dk_x
-    if HAS_DG:  # pairs (j = row, i after the chunk), and those across the whole chunk
-        rows += excl_cumsum(tl.sum(b_k.to(tl.float32) * dk_x, axis=1), 0)
-        rows += tl.sum(tl.sum(S.to(tl.float32) * dS, axis=1), axis=0) * tl.exp2(L)
-        tl.store(dg_rows, rows, mask=mt)
-    return b_dq, b_dk
-
-
 def launch_dhdv(q, k, v, g, do, dht, scale, kind_id, *, BT, BV, num_warps, num_stages, ieee, tma,
-                dstates, dh0, dv, dg_parts, qk=None):
+                dstates, dh0, dv, dg_parts):
     """bwd_dhdv_kernel over (V-blocks, B*H): fills dstates, dv, dh0 (when given) and, when
     `dg_parts` ([n_v_blocks, B, T, H] fp32) is given, the V-blocks' intra-chunk pair shares.
-    tma: read q, k, do through tensor descriptors where the copy engine can (common.tma_ok).
-    qk: dict states (the forward's), dq, dk: one V-block covers V (BV >= V), the sweep computes
-    dq and dk too and, with `dg_parts` ([B, T, H] fp32 here), the gate's rows; dstates unwritten."""
+    tma: read q, k, do through tensor descriptors where the copy engine can (common.tma_ok)."""
     B, T, H, K = q.shape
     V = v.shape[-1]
     BV = min(BV, pow2(V))
     BK = pow2(K)
-    if qk is not None and BV < V:
-        raise SuiteError(f"dq and dk in the state-gradient sweep need one V-block over V={V}; "
-                         f"the config's BVD is {BV}")
     dummy = dv
     tma = tma and tma_ok(q, k, do)
     src = [descriptor(x, (1, BT, 1, b)) for x, b in ((q, BK), (k, BK), (do, BV))] if tma else [q, k, do]
-    qk = qk or {"states": dummy, "dq": dummy, "dk": dummy}
     launch(bwd_dhdv_kernel, (cdiv(V, BV), B * H),
-        src[0], src[1], v, g if g is not None else dummy, src[2], dht if dht is not None else dummy,
-        qk["states"], dstates, dh0 if dh0 is not None else dummy, qk["dq"], qk["dk"], dv,
-        dg_parts if dg_parts is not None else dummy, scale,
+        src[0], src[1], v, g if g is not None else dummy, src[2], dht if dht is not None else dummy, dstates,
+        dh0 if dh0 is not None else dummy, dv, dg_parts if dg_parts is not None else dummy, scale,
         T, dstates.shape[2], B * T * H, H=H, K=K, V=V, BT=BT, BK=BK, BV=BV,
         KIND=kind_id, HAS_DHT=dht is not None, HAS_H0=dh0 is not None, PAIRS=dg_parts is not None,
-        IEEE=ieee, TMA=tma, DQDK=qk["dq"] is not dummy, num_warps=num_warps, num_stages=num_stages,
+        IEEE=ieee, TMA=tma, num_warps=num_warps, num_stages=num_stages,
     )

@@ -46,7 +46,7 @@ _PTR = {"fwd": ("q", "k", "v", "g", "h0", "o", "ht", "states"),
         "dh": ("q", "g", "do", "dht", "dstates", "dh0"),
         "dv": ("q", "k", "v", "g", "dstates", "do", "dv", "dg"),
         "out": ("q", "k", "v", "g", "states", "o"), "st": ("k", "v", "g", "h0", "ht", "states"),
-        "dhdv": ("q", "k", "v", "g", "do", "dht", "states", "dstates", "dh0", "dq", "dk", "dv", "dg")}
+        "dhdv": ("q", "k", "v", "g", "do", "dht", "dstates", "dh0", "dv", "dg")}
 _F32 = {"g", "h0", "ht", "dht", "dg", "dh0"}
 _FN = {"fwd": fwd_kernel, "bwd": bwd_chunk_kernel, "dh": bwd_dh_kernel, "dv": bwd_dv_kernel,
        "out": fwd_output_kernel, "st": fwd_state_kernel, "dhdv": bwd_dhdv_kernel}
@@ -86,8 +86,7 @@ def compile_config(cfg: dict, kind_id: int, K: int, V: int, dt: str = "bf16", le
                  PAIRS=kind_id != 3 and cfg.get("BKC", K) < K)
     elif ps == "dhdv":
         c.update(BV=min(cfg["BVD"], triton.next_power_of_2(V)), HAS_DHT=True, HAS_H0=True,
-                 PAIRS=cfg.get("BKC", K) < K or bool(cfg.get("dqdk")), TMA=bool(cfg.get("tma")),
-                 DQDK=bool(cfg.get("dqdk")))
+                 PAIRS=cfg.get("BKC", K) < K, TMA=bool(cfg.get("tma")))
         if c["TMA"]:  # q, k, do as tensor descriptors of one chunk's rows (dhdv.launch_dhdv)
             sig.update({p: f"tensordesc<{dt}[1,{cfg['BT']},1,{c[b]}]>"
                         for p, b in (("q", "BK"), ("k", "BK"), ("do", "BV"))})
@@ -212,15 +211,13 @@ def main() -> None:
                           "num_warps": c.get("dv_warps", 4)})
                for c in autotune_configs("bwd", d=d) if c.get("dv_split") and not c.get("dhdv")]
         dh += [dict(c, **{"pass": "dhdv", "name": f"dhdv-bt{c['BT']}-bv{c['BVD']}-w{c.get('dv_warps', 4)}"
-                          + ("-tma" if c.get("tma") else "") + ("-dqdk" if c.get("dqdk") else ""),
+                          + ("-tma" if c.get("tma") else ""),
                           "num_warps": c.get("dv_warps", 4)})
                for c in autotune_configs("bwd", d=d) if c.get("dhdv")]
         dh += [dict(c, **{"pass": "st", "name": _sweep_row(c, "st", "state"),
                           "num_warps": sweep_launch(c, "st")[2]})
                for c in autotune_configs("fwd", d=d) if c["split"]]
-        # a dqdk config launches no chunk pass (bwd.launch_bwd): its row is its sweep's (dhdv-...-dqdk)
-        main = [c for c in autotune_configs(d=d) if not c.get("dqdk")]
-        for cfg in main + list({c["name"]: c for c in dh}.values()):
+        for cfg in autotune_configs(d=d) + list({c["name"]: c for c in dh}.values()):
             kind_id = 3 if cfg["family"] == "vector" else 2
             try:
                 kernel = compile_config(cfg, kind_id, d, d, a.dtype)

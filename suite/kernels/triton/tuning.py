@@ -94,20 +94,19 @@ def _pending(*cfgs):
 
 
 def _bwd(family, BT, BV, w, s, max_d=256, dv=None, bkc=None, dv_warps=None, dhdv=False, tma=False,
-         anchor=False, dh=None, dqdk=False):
+         anchor=False, dh=None):
     """dv: the V-block of a separate dv pass (`dv_split`, bwd.py step 3), bkc: the chunk pass's
     K-block under dv_split (scalar family: the gate's gradient then comes in parts), dv_warps:
     the dv pass's warps (4 unless given), dhdv: dv in the state-gradient sweep instead (dhdv.py),
     tma: that sweep reads q, k, do through tensor descriptors, anchor: as in _fwd, dh: (BKH,
-    BVH, warps) of the state-gradient sweep (bwd.dh_sweep; not with dhdv), dqdk: with dhdv, that
-    sweep (one V-block over V, so max_d <= dv) computes dq and dk too and no chunk pass runs."""
+    BVH, warps) of the state-gradient sweep (bwd.dh_sweep; not with dhdv)."""
     name = (f"bwd-{family}-bt{BT}-bv{BV}-w{w}-s{s}" + (f"-dv{dv}" if dv else "") + (f"-k{bkc}" if bkc else "")
             + (f"-dvw{dv_warps}" if dv_warps else "") + ("-dhdv" if dhdv else "") + ("-tma" if tma else "")
-            + ("-anchor" if anchor else "") + ("-dqdk" if dqdk else ""))
+            + ("-anchor" if anchor else ""))
     cfg = {"name": name, "pass": "bwd", "family": family, "BT": BT, "BV": BV, "num_warps": w,
            "num_stages": s, "max_d": max_d, "dv_split": dv is not None}
     for key, val in (("BVD", dv), ("BKC", bkc), ("dv_warps", dv_warps), ("dhdv", dhdv), ("tma", tma),
-                     ("anchor", anchor), ("dqdk", dqdk)):
+                     ("anchor", anchor)):
         if val:
             cfg[key] = val
     return _sweep_tiles(cfg, "dh", dh)
@@ -190,18 +189,6 @@ _CONFIGS = [
     # the 160M shape (1.654 against 1.871)
     _bwd("vector", 32, 64, 2, 2, dv=128, bkc=32, anchor=True, dh=(32, 128, 2)),
     _bwd("vector", 32, 64, 2, 2, dv=128, bkc=32, dv_warps=2, anchor=True, dh=(32, 128, 2)),
-    # v20 (NOTES.md): the scalar backward as one sweep, dq and dk computed where dv is (dhdv.py
-    # with dqdk): no state gradients stored or reread, q, k, v and do read once (160M: 1.31 of
-    # v19's 1.81 GB a step); one program per (b, h) over all of K and V, so D <= its V-block (at
-    # D = 128, 128 programs at the anchor and ptxas spilling 2.2 KB on 8 warps: not tried)
-    *_pending(_bwd("scalar", 64, 64, 4, 2, max_d=64, dv=64, dhdv=True, dqdk=True),
-              _bwd("scalar", 64, 64, 4, 2, max_d=64, dv=64, dv_warps=8, dhdv=True, dqdk=True),
-              _bwd("scalar", 64, 64, 4, 2, max_d=64, dv=64, dv_warps=8, dhdv=True, tma=True, dqdk=True),
-              # and on 32- and 16-row chunks, where ptxas spills nothing (64 rows: 464-796 B); they
-              # serve a step whose forward runs at their chunk size (a pinned backward sets it)
-              _bwd("scalar", 32, 64, 4, 1, max_d=64, dv=64, dhdv=True, dqdk=True),
-              _bwd("scalar", 32, 64, 4, 2, max_d=64, dv=64, dv_warps=8, dhdv=True, dqdk=True),
-              _bwd("scalar", 16, 64, 4, 2, max_d=64, dv=64, dhdv=True, dqdk=True)),
 ]
 # The chunk size a training step uses when nothing is pinned, by (family, max(K, V) <= 64).
 # Vector at D = 128: 32 rows since v13b (anchor, H100: fwd 1.625 + bwd 3.397 ms against
