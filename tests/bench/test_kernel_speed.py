@@ -17,6 +17,11 @@ or it is timed with a wall clock like any other).
         --benchmark-compare-fail=median:10%
     # CPU / CI: functional only
     pytest tests/bench/test_kernel_speed.py --benchmark-disable
+
+Every saved case carries the suite's provenance in `extra_info` (`suite.provenance`: git
+commit and dirty flag, the sha256 of the suite package's source, package versions, device; no
+host name), so a stored run names the code it timed even where the machine's git history is not
+the tree's (pytest-benchmark's own `commit_info` is that history's).
 """
 
 from __future__ import annotations
@@ -26,12 +31,19 @@ import torch
 
 from suite.bench import adapters
 from suite.bench.protocol import parse_shape
+from suite.provenance import provenance, stable
 
 CUDA = torch.cuda.is_available()
 SHAPES = ["B8_T4096_H16_D128", "B32_T2048_H12_D64"] if CUDA else ["B1_T64_H2_D16"]
 BACKENDS = ["triton", "fla"] if CUDA else ["triton"]
 DTYPE = torch.bfloat16 if CUDA else torch.float32
 CALLS = 10 if CUDA else 1  # calls per timed round, one synchronisation after the last
+
+
+@pytest.fixture(scope="module")
+def suite_provenance() -> dict:
+    """The suite's provenance once per run (the source digest reads every file of the package)."""
+    return stable(provenance(device="cuda" if CUDA else "cpu", calls_per_round=CALLS, dtype=str(DTYPE)))
 
 
 def _sync():
@@ -43,8 +55,9 @@ def _sync():
 @pytest.mark.parametrize("kind", ["scalar", "vector"])
 @pytest.mark.parametrize("backend", BACKENDS)
 @pytest.mark.parametrize("shape", SHAPES)
-def test_kernel_speed(benchmark, shape, backend, kind, mode):
+def test_kernel_speed(benchmark, suite_provenance, shape, backend, kind, mode):
     device = torch.device("cuda" if CUDA else "cpu")
+    benchmark.extra_info.update(suite_provenance)
     if not adapters.available(backend, device):
         pytest.skip(f"backend {backend} not available on {device.type}")
     dims = parse_shape(shape)
