@@ -16,6 +16,7 @@ import sys
 from pathlib import Path
 
 import pytest
+import torch
 import yaml
 
 from suite.tiers import ROOT
@@ -276,7 +277,7 @@ def test_kernel_edits_rerun_only_what_can_run_them(locked: Path, tmp_path: Path,
     """On this machine (no CUDA in CI) an edit to the Triton kernels reruns `kernel-sources` and
     nothing after it; an edit to code every backend shares (chunked.py) reruns every run. (The
     tests' Triton interpreter would let the kernels run on CPU: the stages run without it.)"""
-    if torch_cuda_available():
+    if torch.cuda.is_available():
         pytest.skip("with CUDA the Triton kernels can run here: every run depends on them")
     monkeypatch.delenv("TRITON_INTERPRET", raising=False)
     repo = _clone(locked, tmp_path / "kernels")
@@ -293,12 +294,6 @@ def test_kernel_edits_rerun_only_what_can_run_them(locked: Path, tmp_path: Path,
     params = yaml.safe_load((repo / "params.yaml").read_text())
     runs = {f"{stage}@{v}-{s}" for stage in ("train", "eval") for v in params["variants"] for s in params["seeds"]}
     assert runs | {"bench"} <= _changed(repo)
-
-
-def torch_cuda_available() -> bool:
-    import torch
-
-    return torch.cuda.is_available()
 
 
 def test_report_stages_run_under_dvc(tmp_path: Path):

@@ -24,8 +24,6 @@ import hashlib
 import json
 from pathlib import Path
 
-import torch
-
 KERNELS = Path(__file__).resolve().parents[1] / "kernels"
 # backend -> its own code under suite/kernels (a folder or a file); nothing else imports it
 EXCLUSIVE: dict[str, tuple[str, ...]] = {"triton": ("triton",), "fla": ("fla.py",)}
@@ -33,31 +31,18 @@ EXCLUSIVE: dict[str, tuple[str, ...]] = {"triton": ("triton",), "fla": ("fla.py"
 IGNORED_SUFFIXES = (".md", ".pyc")
 
 
-def machine_device() -> str:
-    """The device a stage uses when none is named: `cuda` when available, else `cpu`."""
-    return "cuda" if torch.cuda.is_available() else "cpu"
-
-
-def excluded_parts(device: str) -> list[str]:
-    """The own code of every backend that cannot run on `device`, relative to suite/kernels."""
-    from suite.kernels import available_backends
-
-    avail = set(available_backends(device))
-    return sorted(p for name, parts in EXCLUSIVE.items() if name not in avail for p in parts)
-
-
-def _is_under(rel: str, parts: list[str]) -> bool:
+def is_under(rel: str, parts: list[str] | tuple[str, ...]) -> bool:
+    """Whether `rel` (relative to suite/kernels) is one of `parts` or inside one of them."""
     return any(rel == p or rel.startswith(p + "/") for p in parts)
 
 
-def source_files(device: str, root: Path = KERNELS) -> dict[str, str]:
-    """{path relative to suite/kernels: sha256} of the code that can run on `device`."""
-    skip = excluded_parts(device)
+def source_files(skip: list[str], root: Path = KERNELS) -> dict[str, str]:
+    """{path relative to suite/kernels: sha256} of every file outside the parts in `skip`."""
     out = {}
     for path in sorted(root.rglob("*")):
         rel = path.relative_to(root).as_posix()
         if (path.is_file() and "__pycache__" not in path.parts and not rel.endswith(IGNORED_SUFFIXES)
-                and not _is_under(rel, skip)):
+                and not is_under(rel, skip)):
             out[rel] = hashlib.sha256(path.read_bytes()).hexdigest()
     return out
 
@@ -66,10 +51,11 @@ def record(device: str) -> dict:
     """The stage's output: device, available backends, excluded parts, files and one digest."""
     from suite.kernels import available_backends
 
-    files = source_files(device)
+    backends = available_backends(device)
+    excluded = sorted(p for name, parts in EXCLUSIVE.items() if name not in backends for p in parts)
+    files = source_files(excluded)
     digest = hashlib.sha256(json.dumps(files, sort_keys=True).encode()).hexdigest()
-    return {"device": device, "backends": available_backends(device), "excluded": excluded_parts(device),
-            "files": files, "digest": digest}
+    return {"device": device, "backends": backends, "excluded": excluded, "files": files, "digest": digest}
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -79,12 +65,10 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from suite.errors import SuiteError
     from suite.provenance import write_json_atomic
+    from suite.training.dist import pick_device  # the device training picks when none is named
 
-    device = args.device or machine_device()
-    if device == "cuda" and not torch.cuda.is_available():
-        raise SuiteError("--device cuda: CUDA is not available on this machine; allowed: cpu")
+    device = pick_device(args.device).type  # refuses cuda without CUDA, in one sentence
     rec = record(device)
     if args.out is None:
         print(json.dumps(rec, indent=2, sort_keys=True))
