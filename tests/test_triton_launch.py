@@ -48,9 +48,9 @@ def launches():
     seen = []
     real = launch.launch
 
-    def record(kernel, grid, *args, num_warps, num_stages, **consts):
+    def record(kernel, grid, *args, num_warps, num_stages, maxnreg=None, **consts):
         seen.append((kernel, args, consts, num_warps, num_stages))
-        return real(kernel, grid, *args, num_warps=num_warps, num_stages=num_stages, **consts)
+        return real(kernel, grid, *args, num_warps=num_warps, num_stages=num_stages, maxnreg=maxnreg, **consts)
 
     mp = pytest.MonkeyPatch()
     for mod in (fwd, bwd, dhdv, static_dg):
@@ -99,6 +99,7 @@ def test_signature_separates_what_triton_specialises(launches):
     assert signature(jit, be, args, consts, warps, stages, 0) == base
     assert signature(jit, be, args, consts, warps + 1, stages, 0) != base
     assert signature(jit, be, args, consts, warps, stages, 1) != base
+    assert signature(jit, be, args, consts, warps, stages, 0, 168) != base  # a register cap compiles anew
     t = next(i for i, a in enumerate(args) if isinstance(a, torch.Tensor))
     same = args[t].clone()  # a fresh allocation: 16-byte aligned, as the original
     shifted = args[t].reshape(-1).new_empty(args[t].numel() + 1)[1:].view_as(args[t])  # one element past

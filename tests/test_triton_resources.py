@@ -60,3 +60,29 @@ def test_digest_ignores_line_information_and_sees_an_operation(tmp_path):
     assert raw["mod_a"] != raw["mod_b"]        # the PTX itself differs: line information
     assert digest["mod_a"] == digest["mod_b"]  # moved: same kernel
     assert digest["mod_a"] != digest["mod_c"]  # + 1.0 against - 1.0
+
+
+_CAPS = '''
+import sys
+from suite.kernels.triton.resources import compile_config, ptxas_report
+from suite.kernels.triton.tuning import config_by_name
+for name, ps in (("fwd-scalar-bt64-bv64-w4-s2-r168", "fwd"), ("bwd-scalar-bt64-bv64-w4-s2-dv64-k64-dhdv-dvr168", "dhdv")):
+    cfg = config_by_name(name)
+    cfg = dict(cfg, **{"pass": ps, "num_warps": cfg.get("dv_warps", cfg["num_warps"])})
+    free = {k: v for k, v in cfg.items() if k not in ("maxnreg", "dv_maxnreg")}
+    cap = cfg.get("maxnreg") or cfg["dv_maxnreg"]
+    print(name, cap, ptxas_report(compile_config(cfg, 2, 64, 64))["registers"],
+          ptxas_report(compile_config(free, 2, 64, 64))["registers"])
+'''
+
+
+def test_register_caps_reach_ptxas():
+    """A config's register cap (tuning: maxnreg, dv_maxnreg) reaches the compiled kernel: ptxas
+    allocates at most the cap, and the same config without it takes more (so the cap binds)."""
+    env = {k: v for k, v in os.environ.items() if k != "TRITON_INTERPRET"}
+    out = subprocess.run([sys.executable, "-c", _CAPS], env=env, capture_output=True, text=True,
+                         check=True).stdout.split("\n")
+    rows = [line.split() for line in out if line.strip()]
+    assert len(rows) == 2
+    for name, cap, capped, free in rows:
+        assert int(capped) <= int(cap) < int(free), (name, cap, capped, free)

@@ -105,6 +105,11 @@
 #   v19d    the T sweep at D = 128 (T = 1k, 2k, 8k, 16k; the anchor is v19a's), ours and SDPA
 #   v19h    a first pytest-benchmark baseline for this GPU (baselines/bench/<gpu>/, saved as
 #           kernels_v18); AGAIN=1: then the gate against it at once (unchanged kernels must pass)
+#   v22a    v22 (NOTES.md): the D = 64 scalar step's per-config times with the register-capped
+#           configs among the candidates (gpu_tune, pending on); their conformance, pinned
+#           (CONF_LIMIT, default 180 s); the 160M scalar rows beside fla, pending on (BENCH_LIMIT)
+#   v22b    the 1.45B scalar rows beside fla, pending on; the 160M step's launches under Nsight
+#           Compute with the capped configs pinned (registers, occupancy, time per launch)
 #   gate    the pytest-benchmark gate alone (this GPU's newest stored run; NAME: the name it is saved as)
 #   v19c    the pytest-benchmark gate against the newest stored baseline, saved as kernels_v18; then
 #           v18a's two step timings (this tree, then .whl/base.tgz's kernels) on the same machine
@@ -314,6 +319,11 @@ v13_anchor() {  # v13_anchor: the anchor configs pinned, one background run per 
     bg pin "$c" "v13_${c}_bf16" "${CONF_LIMIT:-300}" "bfloat16 and (-63- or -1024-) and $VC"
     bg pin "$c" "v13_${c}_fp32" "${CONF_LIMIT:-300}" "float32 and (-63- or -500-) and $VC"
   done
+}
+d64_tune() {  # d64_tune TAG LIMIT: gpu_tune on the D = 64 scalar step into gpu_tune_TAG.log
+  timeout "$2" python3 -m suite.bench.gpu_tune --shapes B32_T2048_H12_D64 B8_T2048_H32_D64 --kinds scalar \
+    > "$OUT/gpu_tune_$1.log" 2>&1
+  echo "== gpu_tune $1 rc=$?"; grep -v -i warn "$OUT/gpu_tune_$1.log" | grep "ms" | cut -c1-900 | tail -n 12
 }
 tune_beside_base() {  # tune_beside_base TAG: gpu_tune on the vector step at the anchor (--passes), this
                       # tree's suite package, then .whl/base.tgz's (a `git archive` of an earlier commit)
@@ -726,6 +736,22 @@ case "${1:-main}" in
     (cd "$BL" && tar czf "$OUT/baseline_kernels_v18.tgz" .)
     if [ -n "${AGAIN:-}" ]; then PB_COMPARE_LIMIT=${PB_LIMIT:-170} compare kernels_v18_again; fi
     scrub
+    ;;
+  v22a)  # v22's register caps (header)
+    export SUITE_TRITON_PENDING=1
+    d64_tune v22a "${TUNE_LIMIT:-150}"
+    CONFIG_K="r168" SHARDS=${SHARDS:-9} SUITE_TRITON_PENDING= shards v22a "${CONF_LIMIT:-180}"
+    [ "${BENCH_LIMIT:-240}" = 0 ] ||
+      bench bench_160m_fla "${BENCH_LIMIT:-240}" --shapes B32_T2048_H12_D64 --kinds scalar --backends triton fla
+    scrub
+    (cd "$OUT" && tar czf v22a.tgz bench_*/ ./*.log && rm -rf bench_*/ ./*.log)
+    ;;
+  v22b)  # the 1.45B rows with the capped configs among the candidates; the 160M step profiled (header)
+    SUITE_TRITON_PENDING=1 bench bench_1p45b_fla "${BENCH_LIMIT:-240}" --shapes B8_T2048_H32_D64 --kinds scalar \
+      --backends triton fla
+    SUITE_TRITON_PENDING=1 PROFILE_W="scalar-train-160m" bash "$0" v11a
+    scrub
+    (cd "$OUT" && tar czf v22b.tgz bench_*/ ./*.log && rm -rf bench_*/ ./*.log)
     ;;
   gate)  # the pytest-benchmark gate alone against this GPU's newest stored run, saved as ${NAME:-gate}
     compare "${NAME:-gate}"

@@ -281,7 +281,7 @@ def launch_bwd(saved, do, dht, scale, kind_id, *, cfg, out):
     dg = q.new_empty((n_parts,) + out["dg"].shape, dtype=torch.float32) if parted else out["dg"]
     if dhdv:
         launch_dhdv(q, k, v, saved["g"], do, dht, scale, kind_id, BT=BT, BV=bvd,
-                    num_warps=cfg.get("dv_warps", 4), num_stages=stages, ieee=ieee,
+                    num_warps=cfg.get("dv_warps", 4), num_stages=stages, maxnreg=cfg.get("dv_maxnreg"), ieee=ieee,
                     tma=bool(cfg.get("tma")), dstates=out["dstates"], dh0=out["dh0"], dv=out["dv"],
                     dg_parts=dg[nkb:] if parted else None)
     else:
@@ -292,14 +292,14 @@ def launch_bwd(saved, do, dht, scale, kind_id, *, cfg, out):
         H=H, K=K, V=V, BT=BT, BK=bkc, BV=min(cfg["BV"], BVF), KIND=kind_id,
         LEVELS=BT.bit_length() - 1, HAS_DG=has_dg, HAS_DV=not split,
         PAIRS=has_dg and kind_id != 3 and not parted, IEEE=ieee, ANCHOR=anchored(cfg, q),
-        num_warps=cfg["num_warps"], num_stages=stages,
+        num_warps=cfg["num_warps"], num_stages=stages, maxnreg=cfg.get("maxnreg"),
     )
     if split and not dhdv:
         launch(bwd_dv_kernel, (cdiv(V, bvd), NT, B * H),
             q, k, v, g, out["dstates"], do, out["dv"], dg[nkb:] if parted else dummy, scale, T, NT,
             B * T * H, H=H, K=K, V=V, BT=BT, BK=BK, BV=bvd, KIND=kind_id,
             LEVELS=BT.bit_length() - 1, PAIRS=parted, IEEE=ieee, ANCHOR=anchored(cfg, q),
-            num_warps=cfg.get("dv_warps", 4), num_stages=stages,
+            num_warps=cfg.get("dv_warps", 4), num_stages=stages, maxnreg=cfg.get("dv_maxnreg"),
         )
     if parted:
         torch.sum(dg, 0, out=out["dg"])

@@ -86,10 +86,11 @@ def bwd_dhdv_kernel(q, k, v, g, do, dht, dstates, dh0, dv, dg, scale, T, NT, DGP
 
 
 def launch_dhdv(q, k, v, g, do, dht, scale, kind_id, *, BT, BV, num_warps, num_stages, ieee, tma,
-                dstates, dh0, dv, dg_parts):
+                dstates, dh0, dv, dg_parts, maxnreg=None):
     """bwd_dhdv_kernel over (V-blocks, B*H): fills dstates, dv, dh0 (when given) and, when
     `dg_parts` ([n_v_blocks, B, T, H] fp32) is given, the V-blocks' intra-chunk pair shares.
-    tma: read q, k, do through tensor descriptors where the copy engine can (common.tma_ok)."""
+    tma: read q, k, do through tensor descriptors where the copy engine can (common.tma_ok);
+    maxnreg: the registers per thread are capped at (launch.launch)."""
     B, T, H, K = q.shape
     V = v.shape[-1]
     BV = min(BV, pow2(V))
@@ -102,5 +103,5 @@ def launch_dhdv(q, k, v, g, do, dht, scale, kind_id, *, BT, BV, num_warps, num_s
         dh0 if dh0 is not None else dummy, dv, dg_parts if dg_parts is not None else dummy, scale,
         T, dstates.shape[2], B * T * H, H=H, K=K, V=V, BT=BT, BK=BK, BV=BV,
         KIND=kind_id, HAS_DHT=dht is not None, HAS_H0=dh0 is not None, PAIRS=dg_parts is not None,
-        IEEE=ieee, TMA=tma, num_warps=num_warps, num_stages=num_stages,
+        IEEE=ieee, TMA=tma, num_warps=num_warps, num_stages=num_stages, maxnreg=maxnreg,
     )

@@ -298,6 +298,7 @@ def launch_fwd(q, k, v, g, h0, scale, kind_id, *, save, store_ht, cfg, out):
         IEEE=ieee, ROWS=bool(cfg.get("rows")), TMA=tma, ANCHOR=anchored(cfg, q),
         num_warps=cfg["num_warps"],
         num_stages=1 if ieee else cfg["num_stages"],  # fp32 tiles: less shared memory
+        maxnreg=cfg.get("maxnreg"),
     )
 
 

@@ -78,11 +78,11 @@ def check_call(kernel: JITFunction, n_args: int, consts: dict) -> None:
 
 
 def signature(kernel: JITFunction, backend, args: tuple, consts: dict, num_warps: int,
-              num_stages: int, device: int) -> tuple:
+              num_stages: int, device: int, maxnreg: int | None = None) -> tuple:
     """The launch signature: Triton's specialisation of each positional argument (module doc)."""
     flags = _params(kernel)[0]
     spec = tuple(native_specialize_impl(backend, a, *f) for a, f in zip(args, flags))
-    return (id(kernel), spec, tuple(consts.items()), num_warps, num_stages, device)
+    return (id(kernel), spec, tuple(consts.items()), num_warps, num_stages, maxnreg, device)
 
 
 def cdiv(a: int, b: int) -> int:
@@ -101,17 +101,21 @@ def _hooks_idle() -> bool:
                 or getattr(rt.launch_exit_hook, "calls", rt.launch_exit_hook))
 
 
-def launch(kernel, grid: tuple, *args, num_warps: int, num_stages: int, **consts) -> None:
+def launch(kernel, grid: tuple, *args, num_warps: int, num_stages: int, maxnreg: int | None = None,
+           **consts) -> None:
     """Launch `kernel` on `grid` (1 to 3 ints): directly when its signature was seen, else
-    through Triton (which compiles on first use); the module doc says when."""
+    through Triton (which compiles on first use); the module doc says when. `maxnreg` caps the
+    registers per thread (ptxas `.maxnreg`; None: ptxas chooses), so that more programs fit an SM."""
+    opts = {"num_warps": num_warps, "num_stages": num_stages} | ({"maxnreg": maxnreg} if maxnreg else {})
     if not (_ENABLED[0] and isinstance(kernel, JITFunction) and _hooks_idle()):
         STATS["triton"] += 1
-        kernel[grid](*args, num_warps=num_warps, num_stages=num_stages, **consts)
+        kernel[grid](*args, **opts, **consts)
         return
     drv = triton.runtime.driver.active
     device = drv.get_current_device()
     caches = kernel.device_caches.get(device)
-    key = None if caches is None else signature(kernel, caches[3], args, consts, num_warps, num_stages, device)
+    key = None if caches is None else signature(kernel, caches[3], args, consts, num_warps, num_stages, device,
+                                                maxnreg)
     hit = _HITS.get(key) if key is not None else None
     g = (tuple(grid) + (1, 1))[:3]
     if hit is not None:
@@ -123,12 +127,13 @@ def launch(kernel, grid: tuple, *args, num_warps: int, num_stages: int, **consts
         return
     check_call(kernel, len(args), consts)
     STATS["triton"] += 1
-    compiled = kernel[grid](*args, num_warps=num_warps, num_stages=num_stages, **consts)
+    compiled = kernel[grid](*args, **opts, **consts)
     if compiled is None:
         return
     compiled = compiled.result() if hasattr(compiled, "result") else compiled
     if key is None:  # the device's caches exist only after this first launch on it
-        key = signature(kernel, kernel.device_caches[device][3], args, consts, num_warps, num_stages, device)
+        key = signature(kernel, kernel.device_caches[device][3], args, consts, num_warps, num_stages, device,
+                        maxnreg)
     _HITS[key] = (compiled, constexpr_values(kernel, consts))
 
 

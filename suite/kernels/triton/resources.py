@@ -50,6 +50,7 @@ _PTR = {"fwd": ("q", "k", "v", "g", "h0", "o", "ht", "states"),
 _F32 = {"g", "h0", "ht", "dht", "dg", "dh0"}
 _FN = {"fwd": fwd_kernel, "bwd": bwd_chunk_kernel, "dh": bwd_dh_kernel, "dv": bwd_dv_kernel,
        "out": fwd_output_kernel, "st": fwd_state_kernel, "dhdv": bwd_dhdv_kernel}
+_CAP = {"fwd": "maxnreg", "bwd": "maxnreg", "dv": "dv_maxnreg", "dhdv": "dv_maxnreg"}  # config keys
 
 
 def compile_config(cfg: dict, kind_id: int, K: int, V: int, dt: str = "bf16", levels: int | None = None):
@@ -105,8 +106,10 @@ def compile_config(cfg: dict, kind_id: int, K: int, V: int, dt: str = "bf16", le
     attrs = {(names.index(p),): [["tt.divisibility", 16]] for p in _PTR[ps] if sig[p].startswith("*")}
     fn = _FN[ps]
     stages = 1 if dt == "fp32" else cfg["num_stages"]
+    cap = cfg.get(_CAP.get(ps, ""))  # the register cap of this kernel (launch.launch's maxnreg)
     return triton.compile(ASTSource(fn, sig, constexprs=c, attrs=attrs), target=GPUTarget("cuda", 90, 32),
-                          options={"num_warps": cfg["num_warps"], "num_stages": stages})
+                          options={"num_warps": cfg["num_warps"], "num_stages": stages}
+                          | ({"maxnreg": cap} if cap else {}))
 
 
 def compile_static_dg(K: int, V: int, dt: str = "bf16", BT: int = 64, block: int = 32):
@@ -190,6 +193,11 @@ def _sweep_row(cfg: dict, sweep: str, label: str) -> str:
     return f"{label}-{cfg['family']}-bt{cfg['BT']}" + (f"-{suffix}" if suffix else "")
 
 
+def _cap_suffix(cfg: dict) -> str:
+    """`-r{cap}` for a dv pass or dhdv sweep row whose config caps its registers, else ""."""
+    return f"-r{cfg['dv_maxnreg']}" if cfg.get("dv_maxnreg") else ""
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--dtype", default="bf16", choices=("bf16", "fp16", "fp32"))
@@ -207,11 +215,11 @@ def main() -> None:
         dh += [dict(c, **{"pass": "dv", "name": f"dv-{c['family']}-bt{c['BT']}-bv{c['BVD']}"
                           + (f"-k{c['BKC']}" if "BKC" in c and c["family"] == "scalar" else "")
                           + (f"-w{c['dv_warps']}" if "dv_warps" in c else "")
-                          + ("-anchor" if c.get("anchor") else ""),
+                          + ("-anchor" if c.get("anchor") else "") + _cap_suffix(c),
                           "num_warps": c.get("dv_warps", 4)})
                for c in autotune_configs("bwd", d=d) if c.get("dv_split") and not c.get("dhdv")]
         dh += [dict(c, **{"pass": "dhdv", "name": f"dhdv-bt{c['BT']}-bv{c['BVD']}-w{c.get('dv_warps', 4)}"
-                          + ("-tma" if c.get("tma") else ""),
+                          + ("-tma" if c.get("tma") else "") + _cap_suffix(c),
                           "num_warps": c.get("dv_warps", 4)})
                for c in autotune_configs("bwd", d=d) if c.get("dhdv")]
         dh += [dict(c, **{"pass": "st", "name": _sweep_row(c, "st", "state"),

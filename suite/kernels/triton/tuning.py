@@ -67,17 +67,22 @@ def _sweep_tiles(cfg: dict, sweep: str, tiles: tuple[int, int, int] | None) -> d
     return cfg
 
 
-def _fwd(family, BT, BV, w, s, max_d=256, split=False, rows=False, tma=False, anchor=False, state=None):
+def _fwd(family, BT, BV, w, s, max_d=256, split=False, rows=False, tma=False, anchor=False, state=None,
+         maxnreg=None):
     """rows: the sweep applies a scalar decay to its products' rows (fwd.rows_output); tma: it
     reads q, k, v through tensor descriptors (fwd.fwd_kernel), the split output pass its states;
     anchor: vector scores from one anchor per chunk where its decay allows (common.vector_scores);
-    state: (BKS, BVS, warps) of the split schedule's state pass (fwd.state_pass)."""
+    state: (BKS, BVS, warps) of the split schedule's state pass (fwd.state_pass); maxnreg: the
+    registers per thread fwd_kernel is capped at (launch.launch; not with split)."""
     name = f"fwd-{family}{'-split' if split else ''}-bt{BT}-bv{BV}-w{w}-s{s}"
-    cfg = {"name": name + ("-rows" if rows else "") + ("-tma" if tma else "") + ("-anchor" if anchor else ""),
+    cfg = {"name": name + ("-rows" if rows else "") + ("-tma" if tma else "") + ("-anchor" if anchor else "")
+           + (f"-r{maxnreg}" if maxnreg else ""),
            "pass": "fwd", "family": family, "BT": BT, "BV": BV, "num_warps": w, "num_stages": s,
            "max_d": max_d, "split": split, "rows": rows, "tma": tma}
     if anchor:
         cfg["anchor"] = True
+    if maxnreg:
+        cfg["maxnreg"] = maxnreg
     return _sweep_tiles(cfg, "st", state)
 
 
@@ -94,19 +99,21 @@ def _pending(*cfgs):
 
 
 def _bwd(family, BT, BV, w, s, max_d=256, dv=None, bkc=None, dv_warps=None, dhdv=False, tma=False,
-         anchor=False, dh=None):
+         anchor=False, dh=None, maxnreg=None, dv_maxnreg=None):
     """dv: the V-block of a separate dv pass (`dv_split`, bwd.py step 3), bkc: the chunk pass's
     K-block under dv_split (scalar family: the gate's gradient then comes in parts), dv_warps:
     the dv pass's warps (4 unless given), dhdv: dv in the state-gradient sweep instead (dhdv.py),
     tma: that sweep reads q, k, do through tensor descriptors, anchor: as in _fwd, dh: (BKH,
-    BVH, warps) of the state-gradient sweep (bwd.dh_sweep; not with dhdv)."""
+    BVH, warps) of the state-gradient sweep (bwd.dh_sweep; not with dhdv); maxnreg, dv_maxnreg: the
+    registers per thread the chunk pass, and the dv pass or dhdv sweep, are capped at (launch.launch)."""
     name = (f"bwd-{family}-bt{BT}-bv{BV}-w{w}-s{s}" + (f"-dv{dv}" if dv else "") + (f"-k{bkc}" if bkc else "")
             + (f"-dvw{dv_warps}" if dv_warps else "") + ("-dhdv" if dhdv else "") + ("-tma" if tma else "")
-            + ("-anchor" if anchor else ""))
+            + ("-anchor" if anchor else "") + (f"-r{maxnreg}" if maxnreg else "")
+            + (f"-dvr{dv_maxnreg}" if dv_maxnreg else ""))
     cfg = {"name": name, "pass": "bwd", "family": family, "BT": BT, "BV": BV, "num_warps": w,
            "num_stages": s, "max_d": max_d, "dv_split": dv is not None}
     for key, val in (("BVD", dv), ("BKC", bkc), ("dv_warps", dv_warps), ("dhdv", dhdv), ("tma", tma),
-                     ("anchor", anchor)):
+                     ("anchor", anchor), ("maxnreg", maxnreg), ("dv_maxnreg", dv_maxnreg)):
         if val:
             cfg[key] = val
     return _sweep_tiles(cfg, "dh", dh)
@@ -189,6 +196,14 @@ _CONFIGS = [
     # the 160M shape (1.654 against 1.871)
     _bwd("vector", 32, 64, 2, 2, dv=128, bkc=32, anchor=True, dh=(32, 128, 2)),
     _bwd("vector", 32, 64, 2, 2, dv=128, bkc=32, dv_warps=2, anchor=True, dh=(32, 128, 2)),
+    # v22 (NOTES.md): the D = 64 scalar step's 64-row passes capped at 168 registers, so that three
+    # programs of 4 warps fit an SM (65,536 registers / (3 x 128 threads) = 170): the 160M shape's
+    # 384 sweep programs then run in one wave over 132 SMs instead of 1.45 (at 255 / 183 registers
+    # two fit). ptxas (sm_90a, bf16, D = 64): fwd_kernel 255 -> 168 registers, 80 B spilled; the
+    # dhdv sweep 183 -> 168, 44 B; the chunk pass 248 -> 168, 356 B
+    *_pending(_fwd("scalar", 64, 64, 4, 2, max_d=64, maxnreg=168),
+              _bwd("scalar", 64, 64, 4, 2, max_d=64, dv=64, bkc=64, dhdv=True, dv_maxnreg=168),
+              _bwd("scalar", 64, 64, 4, 2, max_d=64, dv=64, bkc=64, dhdv=True, maxnreg=168, dv_maxnreg=168)),
 ]
 # The chunk size a training step uses when nothing is pinned, by (family, max(K, V) <= 64).
 # Vector at D = 128: 32 rows since v13b (anchor, H100: fwd 1.625 + bwd 3.397 ms against
