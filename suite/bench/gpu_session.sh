@@ -110,10 +110,6 @@
 #           (CONF_LIMIT, default 180 s); the 160M scalar rows beside fla, pending on (BENCH_LIMIT)
 #   v22b    the 1.45B scalar rows beside fla, pending on; the 160M step's launches under Nsight
 #           Compute with the capped configs pinned (registers, occupancy, time per launch)
-#   v23a    v23 (NOTES.md), pending on throughout: the D = 64 scalar step's per-config times with the
-#           `sweep_pairs` configs among the candidates (gpu_tune); the 160M and 1.45B scalar rows
-#           beside fla and SDPA; the pytest-benchmark gate against this GPU's newest stored run,
-#           saved as ${NAME:-kernels_d64}; the `sweep_pairs` configs' conformance, pinned
 #   gate    the pytest-benchmark gate alone (this GPU's newest stored run; NAME: the name it is saved as)
 #   v19c    the pytest-benchmark gate against the newest stored baseline, saved as kernels_v18; then
 #           v18a's two step timings (this tree, then .whl/base.tgz's kernels) on the same machine
@@ -756,16 +752,6 @@ case "${1:-main}" in
     SUITE_TRITON_PENDING=1 PROFILE_W="scalar-train-160m" bash "$0" v11a
     scrub
     (cd "$OUT" && tar czf v22b.tgz bench_*/ ./*.log && rm -rf bench_*/ ./*.log)
-    ;;
-  v23a)  # v23's pair sums in the sweep, and the D = 64 rows and gate of the candidates (header)
-    export SUITE_TRITON_PENDING=1
-    d64_tune v23a "${TUNE_LIMIT:-120}"
-    bench bench_160m_fla 200 --shapes B32_T2048_H12_D64 --kinds scalar --backends triton fla sdpa
-    bench bench_1p45b_fla 150 --shapes B8_T2048_H32_D64 --kinds scalar --backends triton fla sdpa
-    PB_COMPARE_LIMIT=${PB_COMPARE_LIMIT:-90} compare "${NAME:-kernels_d64}"
-    CONFIG_K="dhdv-sp or 168-sp" SHARDS=${SHARDS:-9} SUITE_TRITON_PENDING= shards v23a "${CONF_LIMIT:-110}"
-    scrub
-    (cd "$OUT" && tar czf v23a.tgz bench_*/ ./*.log && rm -rf bench_*/ ./*.log)
     ;;
   gate)  # the pytest-benchmark gate alone against this GPU's newest stored run, saved as ${NAME:-gate}
     compare "${NAME:-gate}"

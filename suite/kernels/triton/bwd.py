@@ -274,9 +274,8 @@ def launch_bwd(saved, do, dht, scale, kind_id, *, cfg, out):
     bkc = min(BK, cfg.get("BKC", BK)) if split else BK
     bvd = min(BVF, cfg.get("BVD", 64))
     has_dg = out["dg"] is not None
-    # scalar kinds over several K-blocks, or with `sweep_pairs` (a dhdv config): dg in parts, the
-    # intra-chunk pairs from the dv pass or the dhdv sweep; the chunk pass then skips the scores
-    parted = has_dg and kind_id != 3 and (bkc < BK or (dhdv and bool(cfg.get("sweep_pairs"))))
+    # scalar kinds over several K-blocks: dg in parts, the intra-chunk pairs from the dv pass
+    parted = has_dg and kind_id != 3 and bkc < BK
     nkb = cdiv(K, bkc)
     n_parts = nkb + cdiv(V, bvd)
     dg = q.new_empty((n_parts,) + out["dg"].shape, dtype=torch.float32) if parted else out["dg"]

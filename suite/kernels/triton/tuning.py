@@ -99,24 +99,21 @@ def _pending(*cfgs):
 
 
 def _bwd(family, BT, BV, w, s, max_d=256, dv=None, bkc=None, dv_warps=None, dhdv=False, tma=False,
-         anchor=False, dh=None, maxnreg=None, dv_maxnreg=None, sweep_pairs=False):
+         anchor=False, dh=None, maxnreg=None, dv_maxnreg=None):
     """dv: the V-block of a separate dv pass (`dv_split`, bwd.py step 3), bkc: the chunk pass's
     K-block under dv_split (scalar family: the gate's gradient then comes in parts), dv_warps:
     the dv pass's warps (4 unless given), dhdv: dv in the state-gradient sweep instead (dhdv.py),
     tma: that sweep reads q, k, do through tensor descriptors, anchor: as in _fwd, dh: (BKH,
     BVH, warps) of the state-gradient sweep (bwd.dh_sweep; not with dhdv); maxnreg, dv_maxnreg: the
-    registers per thread the chunk pass, and the dv pass or dhdv sweep, are capped at (launch.launch);
-    sweep_pairs (with dhdv): the gate's intra-chunk pair sums in the dhdv sweep, so that the chunk
-    pass does not recompute the scores (bwd.launch_bwd)."""
+    registers per thread the chunk pass, and the dv pass or dhdv sweep, are capped at (launch.launch)."""
     name = (f"bwd-{family}-bt{BT}-bv{BV}-w{w}-s{s}" + (f"-dv{dv}" if dv else "") + (f"-k{bkc}" if bkc else "")
             + (f"-dvw{dv_warps}" if dv_warps else "") + ("-dhdv" if dhdv else "") + ("-tma" if tma else "")
             + ("-anchor" if anchor else "") + (f"-r{maxnreg}" if maxnreg else "")
-            + (f"-dvr{dv_maxnreg}" if dv_maxnreg else "") + ("-sp" if sweep_pairs else ""))
+            + (f"-dvr{dv_maxnreg}" if dv_maxnreg else ""))
     cfg = {"name": name, "pass": "bwd", "family": family, "BT": BT, "BV": BV, "num_warps": w,
            "num_stages": s, "max_d": max_d, "dv_split": dv is not None}
     for key, val in (("BVD", dv), ("BKC", bkc), ("dv_warps", dv_warps), ("dhdv", dhdv), ("tma", tma),
-                     ("anchor", anchor), ("maxnreg", maxnreg), ("dv_maxnreg", dv_maxnreg),
-                     ("sweep_pairs", sweep_pairs)):
+                     ("anchor", anchor), ("maxnreg", maxnreg), ("dv_maxnreg", dv_maxnreg)):
         if val:
             cfg[key] = val
     return _sweep_tiles(cfg, "dh", dh)
@@ -208,14 +205,6 @@ _CONFIGS = [
     # programs, one wave already) they lose, and the autotuner keeps the uncapped ones there
     _fwd("scalar", 64, 64, 4, 2, max_d=64, maxnreg=168),
     _bwd("scalar", 64, 64, 4, 2, max_d=64, dv=64, bkc=64, dhdv=True, dv_maxnreg=168),
-    # v23 (NOTES.md): the gate's intra-chunk pairs in the dhdv sweep (`sweep_pairs`), so that the
-    # D = 64 chunk pass does not recompute the scores: ptxas (sm_90a, bf16) 248 -> 188 registers,
-    # 2,080 -> 1,488 instructions per thread, 16 B spilled at a 168 cap; the sweep 183 -> 255
-    # registers, 1,432 -> 2,152 instructions (292 B spilled at 168)
-    *_pending(_bwd("scalar", 64, 64, 4, 2, max_d=64, dv=64, bkc=64, dhdv=True, sweep_pairs=True),
-              _bwd("scalar", 64, 64, 4, 2, max_d=64, dv=64, bkc=64, dhdv=True, maxnreg=168, sweep_pairs=True),
-              _bwd("scalar", 64, 64, 4, 2, max_d=64, dv=64, bkc=64, dhdv=True, maxnreg=168, dv_maxnreg=168,
-                   sweep_pairs=True)),
 ]
 # The chunk size a training step uses when nothing is pinned, by (family, max(K, V) <= 64).
 # Vector at D = 128: 32 rows since v13b (anchor, H100: fwd 1.625 + bwd 3.397 ms against
