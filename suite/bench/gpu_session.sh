@@ -110,6 +110,10 @@
 #           (CONF_LIMIT, default 180 s); the 160M scalar rows beside fla, pending on (BENCH_LIMIT)
 #   v22b    the 1.45B scalar rows beside fla, pending on; the 160M step's launches under Nsight
 #           Compute with the capped configs pinned (registers, occupancy, time per launch)
+#   v24h    the targets measured on this tree, in one call of a few minutes (H200): the
+#           ceilings, the anchor's static, scalar and vector rows (ours beside SDPA; fla's vector
+#           backward autotunes for minutes on a fresh machine, so fla is left to v19a), then the
+#           D = 64 scalar rows beside fla and SDPA
 #   gate    the pytest-benchmark gate alone (this GPU's newest stored run; NAME: the name it is saved as)
 #   v19c    the pytest-benchmark gate against the newest stored baseline, saved as kernels_v18; then
 #           v18a's two step timings (this tree, then .whl/base.tgz's kernels) on the same machine
@@ -752,6 +756,13 @@ case "${1:-main}" in
     SUITE_TRITON_PENDING=1 PROFILE_W="scalar-train-160m" bash "$0" v11a
     scrub
     (cd "$OUT" && tar czf v22b.tgz bench_*/ ./*.log && rm -rf bench_*/ ./*.log)
+    ;;
+  v24h)  # the targets on this tree (header)
+    python3 -m suite.bench.ceilings | tee "$OUT/ceilings_v24h.json"
+    bench bench_anchor "${BENCH_LIMIT:-200}" --shapes B8_T4096_H16_D128 --kinds static scalar vector --backends triton sdpa
+    bench bench_d64_fla 220 --shapes B32_T2048_H12_D64 B8_T2048_H32_D64 --kinds scalar --backends triton fla sdpa
+    scrub
+    (cd "$OUT" && tar czf v24h.tgz bench_*/ ./*.log && rm -rf bench_*/ ./*.log)
     ;;
   gate)  # the pytest-benchmark gate alone against this GPU's newest stored run, saved as ${NAME:-gate}
     compare "${NAME:-gate}"
