@@ -161,3 +161,49 @@ def test_host_integer_helpers_match_tritons():
         assert pow2(n) == triton.next_power_of_2(n)
         for d in (1, 16, 32, 64, 100):
             assert cdiv(n, d) == triton.cdiv(n, d)
+
+
+def test_a_register_cap_reaches_tritons_options_only_when_given():
+    """launch's Triton path hands `maxnreg` to Triton's compile options when a cap is given and
+    leaves the option out otherwise (Triton's default: ptxas chooses)."""
+    from suite.kernels.triton.launch import launch
+
+    calls = []
+
+    class Kernel:  # not a JITFunction: launch takes Triton's path (`kernel[grid](...)`)
+        def __getitem__(self, grid):
+            return lambda *args, **kw: calls.append(kw)
+
+    launch(Kernel(), (1,), 7, num_warps=4, num_stages=2, maxnreg=168, BT=64)
+    launch(Kernel(), (1,), 7, num_warps=4, num_stages=2, BT=64)
+    assert calls == [{"num_warps": 4, "num_stages": 2, "maxnreg": 168, "BT": 64},
+                     {"num_warps": 4, "num_stages": 2, "BT": 64}]
+
+
+def test_pinned_caps_reach_the_launches_they_name(monkeypatch):
+    """A capped config's `maxnreg` reaches fwd_kernel's launch, its `dv_maxnreg` the dhdv sweep's,
+    and nothing else of the step is capped."""
+    from suite.kernels.triton import bwd, dhdv, fwd, launch, pinned
+
+    caps = {}
+    real = launch.launch
+
+    def record(kernel, grid, *args, maxnreg=None, **kw):
+        caps.setdefault(_jit(kernel).__name__, set()).add(maxnreg)
+        return real(kernel, grid, *args, maxnreg=maxnreg, **kw)
+
+    for mod in (fwd, bwd, dhdv):
+        monkeypatch.setattr(mod, "launch", record)
+    case = make_case("scalar", "medium", B=1, T=40, H=2, K=16, V=16, dtype=torch.float32, seed=3, h0=True)
+    with pinned("fwd-scalar-bt64-bv64-w4-s2-r168"), pinned("bwd-scalar-bt64-bv64-w4-s2-dv64-k64-dhdv-dvr168"):
+        run_case(case, "triton")
+    assert caps == {"fwd_kernel": {168}, "bwd_dhdv_kernel": {168}, "bwd_chunk_kernel": {None}}, caps
+
+
+def test_caps_on_kernels_a_config_does_not_launch_are_refused():
+    from suite.kernels.triton.tuning import _bwd, _fwd
+
+    with pytest.raises(ValueError, match="split"):
+        _fwd("scalar", 64, 64, 4, 2, split=True, maxnreg=168)
+    with pytest.raises(ValueError, match="dv_split"):
+        _bwd("scalar", 64, 64, 4, 2, dv_maxnreg=168)

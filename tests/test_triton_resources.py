@@ -63,7 +63,6 @@ def test_digest_ignores_line_information_and_sees_an_operation(tmp_path):
 
 
 _CAPS = '''
-import sys
 from suite.kernels.triton.resources import compile_config, ptxas_report
 from suite.kernels.triton.tuning import config_by_name
 for name, ps in (("fwd-scalar-bt64-bv64-w4-s2-r168", "fwd"), ("bwd-scalar-bt64-bv64-w4-s2-dv64-k64-dhdv-dvr168", "dhdv")):

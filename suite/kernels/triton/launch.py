@@ -101,15 +101,19 @@ def _hooks_idle() -> bool:
                 or getattr(rt.launch_exit_hook, "calls", rt.launch_exit_hook))
 
 
+def _options(num_warps: int, num_stages: int, maxnreg: int | None) -> dict:
+    """Triton's compile options of a launch (built on Triton's path only, not per direct launch)."""
+    return {"num_warps": num_warps, "num_stages": num_stages} | ({"maxnreg": maxnreg} if maxnreg else {})
+
+
 def launch(kernel, grid: tuple, *args, num_warps: int, num_stages: int, maxnreg: int | None = None,
            **consts) -> None:
     """Launch `kernel` on `grid` (1 to 3 ints): directly when its signature was seen, else
     through Triton (which compiles on first use); the module doc says when. `maxnreg` caps the
     registers per thread (ptxas `.maxnreg`; None: ptxas chooses), so that more programs fit an SM."""
-    opts = {"num_warps": num_warps, "num_stages": num_stages} | ({"maxnreg": maxnreg} if maxnreg else {})
     if not (_ENABLED[0] and isinstance(kernel, JITFunction) and _hooks_idle()):
         STATS["triton"] += 1
-        kernel[grid](*args, **opts, **consts)
+        kernel[grid](*args, **_options(num_warps, num_stages, maxnreg), **consts)
         return
     drv = triton.runtime.driver.active
     device = drv.get_current_device()
@@ -127,7 +131,7 @@ def launch(kernel, grid: tuple, *args, num_warps: int, num_stages: int, maxnreg:
         return
     check_call(kernel, len(args), consts)
     STATS["triton"] += 1
-    compiled = kernel[grid](*args, **opts, **consts)
+    compiled = kernel[grid](*args, **_options(num_warps, num_stages, maxnreg), **consts)
     if compiled is None:
         return
     compiled = compiled.result() if hasattr(compiled, "result") else compiled

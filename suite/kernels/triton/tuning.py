@@ -74,6 +74,8 @@ def _fwd(family, BT, BV, w, s, max_d=256, split=False, rows=False, tma=False, an
     anchor: vector scores from one anchor per chunk where its decay allows (common.vector_scores);
     state: (BKS, BVS, warps) of the split schedule's state pass (fwd.state_pass); maxnreg: the
     registers per thread fwd_kernel is capped at (launch.launch; not with split)."""
+    if maxnreg and split:
+        raise ValueError("maxnreg caps fwd_kernel, which a split forward does not launch")
     name = f"fwd-{family}{'-split' if split else ''}-bt{BT}-bv{BV}-w{w}-s{s}"
     cfg = {"name": name + ("-rows" if rows else "") + ("-tma" if tma else "") + ("-anchor" if anchor else "")
            + (f"-r{maxnreg}" if maxnreg else ""),
@@ -106,6 +108,8 @@ def _bwd(family, BT, BV, w, s, max_d=256, dv=None, bkc=None, dv_warps=None, dhdv
     tma: that sweep reads q, k, do through tensor descriptors, anchor: as in _fwd, dh: (BKH,
     BVH, warps) of the state-gradient sweep (bwd.dh_sweep; not with dhdv); maxnreg, dv_maxnreg: the
     registers per thread the chunk pass, and the dv pass or dhdv sweep, are capped at (launch.launch)."""
+    if dv_maxnreg and dv is None:
+        raise ValueError("dv_maxnreg caps the dv pass or the dhdv sweep, which need dv (dv_split)")
     name = (f"bwd-{family}-bt{BT}-bv{BV}-w{w}-s{s}" + (f"-dv{dv}" if dv else "") + (f"-k{bkc}" if bkc else "")
             + (f"-dvw{dv_warps}" if dv_warps else "") + ("-dhdv" if dhdv else "") + ("-tma" if tma else "")
             + ("-anchor" if anchor else "") + (f"-r{maxnreg}" if maxnreg else "")
