@@ -111,6 +111,10 @@
 #           scalar rows beside fla (BENCH_LIMIT)
 #   v22b    the 1.45B scalar rows beside fla, pending on; the 160M step's launches under Nsight
 #           Compute as the autotuner picks them (registers, occupancy, time per launch)
+#   v25a    v25 (NOTES.md): the D = 64 scalar step's per-config times with the chunk pass over 2 or 4
+#           chunks per program among the candidates (gpu_tune, pending on); their conformance,
+#           pinned (CONF_LIMIT, default 150 s); the D = 64 scalar rows beside fla and SDPA, pending
+#           on (BENCH_LIMIT, default 200 s; 0 skips them)
 #   v24h    the issue's targets measured on this tree, in one call of a few minutes (H200): the
 #           ceilings, the anchor's static, scalar and vector rows (ours beside SDPA; fla's vector
 #           backward autotunes for minutes on a fresh machine, so fla is left to v19a), then the
@@ -757,6 +761,15 @@ case "${1:-main}" in
     SUITE_TRITON_PENDING=1 PROFILE_W="scalar-train-160m" bash "$0" v11a
     scrub
     (cd "$OUT" && tar czf v22b.tgz bench_*/ ./*.log && rm -rf bench_*/ ./*.log)
+    ;;
+  v25a)  # v25's chunks per program (header)
+    export SUITE_TRITON_PENDING=1
+    d64_tune v25a "${TUNE_LIMIT:-150}"
+    CONFIG_K="c2 or c4" SHARDS=${SHARDS:-6} SUITE_TRITON_PENDING= shards v25a "${CONF_LIMIT:-150}"
+    [ "${BENCH_LIMIT:-200}" = 0 ] || bench bench_d64_fla "${BENCH_LIMIT:-200}" --shapes B32_T2048_H12_D64 \
+      B8_T2048_H32_D64 --kinds scalar --backends triton fla sdpa
+    scrub
+    (cd "$OUT" && tar czf v25a.tgz bench_*/ ./*.log && rm -rf bench_*/ ./*.log)
     ;;
   v24h)  # the targets on this tree (header)
     python3 -m suite.bench.ceilings | tee "$OUT/ceilings_v24h.json"

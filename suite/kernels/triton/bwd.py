@@ -133,13 +133,33 @@ def bwd_chunk_kernel(q, k, v, g, states, dstates, do, dq, dk, dv, dg, scale, T, 
                      H: tl.constexpr, K: tl.constexpr, V: tl.constexpr,
                      BT: tl.constexpr, BK: tl.constexpr, BV: tl.constexpr, KIND: tl.constexpr,
                      LEVELS: tl.constexpr, HAS_DG: tl.constexpr, HAS_DV: tl.constexpr,
-                     PAIRS: tl.constexpr, IEEE: tl.constexpr, ANCHOR: tl.constexpr = False):
+                     PAIRS: tl.constexpr, IEEE: tl.constexpr, ANCHOR: tl.constexpr = False,
+                     CPP: tl.constexpr = 1):
     """dq, dk (K-block i_k of BK channels), the gate's row gradient and, with HAS_DV (then
-    BK = K), dv of chunk n; module doc, step 2. Scalar kinds over several K-blocks (PAIRS off)
-    write their share of dg as part i_k, DGP elements after part i_k - 1."""
+    BK = K), dv of CPP consecutive chunks (program_id(1) * CPP onwards); module doc, step 2.
+    Scalar kinds over several K-blocks (PAIRS off) write their share of dg as part i_k, DGP
+    elements after part i_k - 1. With CPP > 1 the chunks are a loop that Triton software-pipelines
+    (the kernel's num_stages): the next chunk's tiles load while this one computes."""
     i_k = tl.program_id(0)
-    n = tl.program_id(1)
+    i_c = tl.program_id(1)
     i_bh = tl.program_id(2)
+    if CPP == 1:
+        chunk_grads(q, k, v, g, states, dstates, do, dq, dk, dv, dg, scale, T, NT, DGP, i_k, i_c,
+                    i_bh, H, K, V, BT, BK, BV, KIND, LEVELS, HAS_DG, HAS_DV, PAIRS, IEEE, ANCHOR)
+    else:
+        n0 = i_c * CPP
+        for n in tl.range(n0, tl.minimum(n0 + CPP, NT)):
+            chunk_grads(q, k, v, g, states, dstates, do, dq, dk, dv, dg, scale, T, NT, DGP, i_k, n,
+                        i_bh, H, K, V, BT, BK, BV, KIND, LEVELS, HAS_DG, HAS_DV, PAIRS, IEEE, ANCHOR)
+
+
+@triton.jit
+def chunk_grads(q, k, v, g, states, dstates, do, dq, dk, dv, dg, scale, T, NT, DGP, i_k, n, i_bh,
+                H: tl.constexpr, K: tl.constexpr, V: tl.constexpr,
+                BT: tl.constexpr, BK: tl.constexpr, BV: tl.constexpr, KIND: tl.constexpr,
+                LEVELS: tl.constexpr, HAS_DG: tl.constexpr, HAS_DV: tl.constexpr,
+                PAIRS: tl.constexpr, IEEE: tl.constexpr, ANCHOR: tl.constexpr):
+    """bwd_chunk_kernel's work for chunk n of sequence-head i_bh, K-block i_k."""
     i_b = i_bh // H
     i_h = i_bh % H
     DT: tl.constexpr = q.dtype.element_ty
@@ -253,7 +273,8 @@ def bwd_dv_kernel(q, k, v, g, dstates, do, dv, dg, scale, T, NT, DGP,
 def launch_bwd(saved, do, dht, scale, kind_id, *, cfg, out):
     """Launch the backward kernels with config `cfg` (dict BT, BV, num_warps, num_stages; with
     `dv_split`: also BVD, the dv pass's V-block, and BKC, the chunk pass's K-block; with `dhdv`
-    (scalar kinds) the state-gradient sweep computes dv as well, dhdv.py, on BVD-wide blocks).
+    (scalar kinds) the state-gradient sweep computes dv as well, dhdv.py, on BVD-wide blocks;
+    `cpp`: the chunks each program of the chunk pass takes, 1 unless given).
 
     saved: dict q, k, v, g, states [B,H,NT,K,V] (NT for cfg's BT!), ieee.
     out: dict dq, dk [B,T,H,K]; dv [B,T,H,V]; dg (gate-shaped rows, fp32; [B,T,H] for static)
@@ -286,12 +307,13 @@ def launch_bwd(saved, do, dht, scale, kind_id, *, cfg, out):
                     dg_parts=dg[nkb:] if parted else None)
     else:
         dh_sweep(q, saved["g"], do, dht, scale, kind_id, cfg=cfg, dstates=out["dstates"], dh0=out["dh0"])
-    launch(bwd_chunk_kernel, (nkb, NT, B * H),
+    cpp = cfg.get("cpp", 1)  # chunks per program of the chunk pass
+    launch(bwd_chunk_kernel, (nkb, cdiv(NT, cpp), B * H),
         q, k, v, g, saved["states"], out["dstates"], do, out["dq"], out["dk"], out["dv"],
         dg if has_dg else dummy, scale, T, NT, B * T * H,
         H=H, K=K, V=V, BT=BT, BK=bkc, BV=min(cfg["BV"], BVF), KIND=kind_id,
         LEVELS=BT.bit_length() - 1, HAS_DG=has_dg, HAS_DV=not split,
-        PAIRS=has_dg and kind_id != 3 and not parted, IEEE=ieee, ANCHOR=anchored(cfg, q),
+        PAIRS=has_dg and kind_id != 3 and not parted, IEEE=ieee, ANCHOR=anchored(cfg, q), CPP=cpp,
         num_warps=cfg["num_warps"], num_stages=stages, maxnreg=cfg.get("maxnreg"),
     )
     if split and not dhdv:

@@ -81,7 +81,7 @@ def compile_config(cfg: dict, kind_id: int, K: int, V: int, dt: str = "bf16", le
             if split:
                 c.update(BK=min(c["BK"], cfg.get("BKC", c["BK"])))
             whole_k = c["BK"] == triton.next_power_of_2(K)
-            c.update(HAS_DG=True, HAS_DV=not split, PAIRS=kind_id != 3 and whole_k)
+            c.update(HAS_DG=True, HAS_DV=not split, PAIRS=kind_id != 3 and whole_k, CPP=cfg.get("cpp", 1))
     elif ps == "dv":
         c.update(BV=min(cfg["BVD"], triton.next_power_of_2(V)), LEVELS=cfg["BT"].bit_length() - 1,
                  PAIRS=kind_id != 3 and cfg.get("BKC", K) < K)

@@ -101,23 +101,24 @@ def _pending(*cfgs):
 
 
 def _bwd(family, BT, BV, w, s, max_d=256, dv=None, bkc=None, dv_warps=None, dhdv=False, tma=False,
-         anchor=False, dh=None, maxnreg=None, dv_maxnreg=None):
+         anchor=False, dh=None, maxnreg=None, dv_maxnreg=None, cpp=None):
     """dv: the V-block of a separate dv pass (`dv_split`, bwd.py step 3), bkc: the chunk pass's
     K-block under dv_split (scalar family: the gate's gradient then comes in parts), dv_warps:
     the dv pass's warps (4 unless given), dhdv: dv in the state-gradient sweep instead (dhdv.py),
     tma: that sweep reads q, k, do through tensor descriptors, anchor: as in _fwd, dh: (BKH,
     BVH, warps) of the state-gradient sweep (bwd.dh_sweep; not with dhdv); maxnreg, dv_maxnreg: the
-    registers per thread the chunk pass, and the dv pass or dhdv sweep, are capped at (launch.launch)."""
+    registers per thread the chunk pass, and the dv pass or dhdv sweep, are capped at (launch.launch);
+    cpp: the consecutive chunks each program of the chunk pass takes, in a software-pipelined loop."""
     if dv_maxnreg and dv is None:
         raise ValueError("dv_maxnreg caps the dv pass or the dhdv sweep, which need dv (dv_split)")
     name = (f"bwd-{family}-bt{BT}-bv{BV}-w{w}-s{s}" + (f"-dv{dv}" if dv else "") + (f"-k{bkc}" if bkc else "")
             + (f"-dvw{dv_warps}" if dv_warps else "") + ("-dhdv" if dhdv else "") + ("-tma" if tma else "")
             + ("-anchor" if anchor else "") + (f"-r{maxnreg}" if maxnreg else "")
-            + (f"-dvr{dv_maxnreg}" if dv_maxnreg else ""))
+            + (f"-dvr{dv_maxnreg}" if dv_maxnreg else "") + (f"-c{cpp}" if cpp else ""))
     cfg = {"name": name, "pass": "bwd", "family": family, "BT": BT, "BV": BV, "num_warps": w,
            "num_stages": s, "max_d": max_d, "dv_split": dv is not None}
     for key, val in (("BVD", dv), ("BKC", bkc), ("dv_warps", dv_warps), ("dhdv", dhdv), ("tma", tma),
-                     ("anchor", anchor), ("maxnreg", maxnreg), ("dv_maxnreg", dv_maxnreg)):
+                     ("anchor", anchor), ("maxnreg", maxnreg), ("dv_maxnreg", dv_maxnreg), ("cpp", cpp)):
         if val:
             cfg[key] = val
     return _sweep_tiles(cfg, "dh", dh)
@@ -209,6 +210,11 @@ _CONFIGS = [
     # programs, one wave already) they lose, and the autotuner keeps the uncapped ones there
     _fwd("scalar", 64, 64, 4, 2, max_d=64, maxnreg=168),
     _bwd("scalar", 64, 64, 4, 2, max_d=64, dv=64, bkc=64, dhdv=True, dv_maxnreg=168),
+    # v25 (NOTES.md): the D = 64 chunk pass over 2 or 4 consecutive chunks per program, a loop
+    # Triton pipelines (the next chunk's tiles load while this one computes)
+    *_pending(_bwd("scalar", 64, 64, 4, 2, max_d=64, dv=64, bkc=64, dhdv=True, dv_maxnreg=168, cpp=2),
+              _bwd("scalar", 64, 64, 4, 2, max_d=64, dv=64, bkc=64, dhdv=True, dv_maxnreg=168, cpp=4),
+              _bwd("scalar", 64, 64, 4, 2, max_d=64, dv=64, bkc=64, dhdv=True, cpp=2)),
 ]
 # The chunk size a training step uses when nothing is pinned, by (family, max(K, V) <= 64).
 # Vector at D = 128: 32 rows since v13b (anchor, H100: fwd 1.625 + bwd 3.397 ms against
