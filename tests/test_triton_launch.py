@@ -207,3 +207,26 @@ def test_caps_on_kernels_a_config_does_not_launch_are_refused():
         _fwd("scalar", 64, 64, 4, 2, split=True, maxnreg=168)
     with pytest.raises(ValueError, match="dv_split"):
         _bwd("scalar", 64, 64, 4, 2, dv_maxnreg=168)
+
+
+@pytest.mark.parametrize("cfg, cpp", [("bwd-scalar-bt64-bv64-w4-s2-dv64-k64-dhdv-dvr168", 1),
+                                      ("bwd-scalar-bt64-bv64-w4-s2-dv64-k64-dhdv-dvr168-c2", 2),
+                                      ("bwd-scalar-bt64-bv64-w4-s2-dv64-k64-dhdv-dvr168-c4", 4)])
+def test_chunks_per_program_set_the_chunk_pass_grid(monkeypatch, cfg, cpp):
+    """A `cpp` config's chunk pass runs cdiv(NT, cpp) programs per (K-block, b*h), each told to take
+    cpp chunks (T = 130 over 64-row chunks: NT = 3, so the last program of cpp = 2 has one)."""
+    from suite.kernels.triton import bwd, pinned
+
+    seen = []
+    real = bwd.launch
+
+    def record(kernel, grid, *args, **kw):
+        if _jit(kernel).__name__ == "bwd_chunk_kernel":
+            seen.append((tuple(grid), kw["CPP"]))
+        return real(kernel, grid, *args, **kw)
+
+    monkeypatch.setattr(bwd, "launch", record)
+    case = make_case("scalar", "medium", B=1, T=130, H=2, K=16, V=16, dtype=torch.float32, seed=3, h0=True)
+    with pinned(cfg):
+        run_case(case, "triton")
+    assert seen == [((1, -(-3 // cpp), 2), cpp)], seen
