@@ -210,11 +210,11 @@ def test_caps_on_kernels_a_config_does_not_launch_are_refused():
 
 
 @pytest.mark.parametrize("cfg, cpp", [("bwd-scalar-bt64-bv64-w4-s2-dv64-k64-dhdv-dvr168", 1),
-                                      ("bwd-scalar-bt64-bv64-w4-s2-dv64-k64-dhdv-dvr168-c2", 2),
+                                      ("bwd-scalar-bt64-bv64-w4-s2-dv64-k64-dhdv-c2", 2),
                                       ("bwd-scalar-bt64-bv64-w4-s2-dv64-k64-dhdv-dvr168-c4", 4)])
 def test_chunks_per_program_set_the_chunk_pass_grid(monkeypatch, cfg, cpp):
     """A `cpp` config's chunk pass runs cdiv(NT, cpp) programs per (K-block, b*h), each told to take
-    cpp chunks (T = 130 over 64-row chunks: NT = 3, so the last program of cpp = 2 has one)."""
+    cpp chunks (T = 130 over 64-row chunks: NT = 3, so the last program of cpp = 2 has one chunk)."""
     from suite.kernels.triton import bwd, pinned
 
     seen = []

@@ -112,9 +112,10 @@
 #   v22b    the 1.45B scalar rows beside fla, pending on; the 160M step's launches under Nsight
 #           Compute as the autotuner picks them (registers, occupancy, time per launch)
 #   v25a    v25 (NOTES.md): the D = 64 scalar step's per-config times with the chunk pass over 2 or 4
-#           chunks per program among the candidates (gpu_tune, pending on); their conformance,
-#           pinned (CONF_LIMIT, default 150 s); the D = 64 scalar rows beside fla and SDPA, pending
-#           on (BENCH_LIMIT, default 200 s; 0 skips them)
+#           chunks per program among the candidates (gpu_tune, pending on: they were pending when
+#           it ran, admitted since); their conformance, pinned (CONF_LIMIT, default 150 s; the
+#           admitted two, `c2 or c4`); the D = 64 scalar rows beside fla and SDPA (BENCH_LIMIT,
+#           default 200 s; 0 skips them)
 #   v24h    the targets measured on this tree, in one call of a few minutes (H200): the
 #           ceilings, the anchor's static, scalar and vector rows (ours beside SDPA; fla's vector
 #           backward autotunes for minutes on a fresh machine, so fla is left to v19a), then the
