@@ -6,8 +6,9 @@ The forward saved S_{n-1}, the state entering each chunk n (`states` [B, H, NT, 
    the state-gradient block dS [BK, BV] in fp32 registers and stores dS_n (the gradient of the
    state leaving chunk n; dS_{NT-1} = d final state) into `dstates`; dS_{n-1} = 2^Λ ⊙ dS_n +
    scale * (q ⊙ 2^G)^T do. After chunk 0 it is d(initial_state). Small tiles, many programs.
-2. `bwd_chunk_kernel`, one program per (K-block, chunk, b*h), every chunk at once, given q, k,
-   v, do, the gate, S_{n-1} and dS_n of its chunk (V walked in blocks of BV):
+2. `bwd_chunk_kernel`, one program per (K-block, chunk, b*h), every chunk at once (or per
+   `cpp` consecutive chunks, a loop Triton pipelines), given q, k, v, do, the gate, S_{n-1} and
+   dS_n of its chunk (V walked in blocks of BV):
        dv = scale * A^T do + (k ⊙ 2^{Λ-G}) dS_n
        dq = scale * (do S_{n-1}^T) ⊙ 2^G + intra(dP),  dk = (v dS_n^T) ⊙ 2^{Λ-G} + intra(dP)
        dP = scale * do v^T (causal), A = decayed intra scores (recomputed)
