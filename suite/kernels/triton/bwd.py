@@ -144,7 +144,7 @@ def bwd_chunk_kernel(q, k, v, g, states, dstates, do, dq, dk, dv, dg, scale, T, 
     i_k = tl.program_id(0)
     i_c = tl.program_id(1)
     i_bh = tl.program_id(2)
-    if CPP == 1:
+    if CPP == 1:  # no loop: a one-trip loop would still be pipelined (its loads staged in shared memory)
         chunk_grads(q, k, v, g, states, dstates, do, dq, dk, dv, dg, scale, T, NT, DGP, i_k, i_c,
                     i_bh, H, K, V, BT, BK, BV, KIND, LEVELS, HAS_DG, HAS_DV, PAIRS, IEEE, ANCHOR)
     else:
