@@ -116,6 +116,9 @@
 #           it ran, admitted since); their conformance, pinned (CONF_LIMIT, default 150 s; the
 #           admitted two, `c2 or c4`); the D = 64 scalar rows beside fla and SDPA (BENCH_LIMIT,
 #           default 200 s; 0 skips them)
+#   v25b    v25's configs admitted (pending off): the D = 64 scalar rows beside fla and SDPA in one
+#           run (BENCH_LIMIT, default 200 s), then the pytest-benchmark gate against this GPU's
+#           newest stored run, saved as NAME (default kernels_v25; PB_COMPARE_LIMIT, default 300 s)
 #   v24h    the issue's targets measured on this tree, in one call of a few minutes (H200): the
 #           ceilings, the anchor's static, scalar and vector rows (ours beside SDPA; fla's vector
 #           backward autotunes for minutes on a fresh machine, so fla is left to v19a), then the
@@ -771,6 +774,13 @@ case "${1:-main}" in
       B8_T2048_H32_D64 --kinds scalar --backends triton fla sdpa
     scrub
     (cd "$OUT" && tar czf v25a.tgz bench_*/ ./*.log && rm -rf bench_*/ ./*.log)
+    ;;
+  v25b)  # v25's configs admitted: the D = 64 scalar rows beside fla and SDPA; the gate (header)
+    bench bench_d64_fla "${BENCH_LIMIT:-200}" --shapes B32_T2048_H12_D64 B8_T2048_H32_D64 --kinds scalar \
+      --backends triton fla sdpa
+    PB_COMPARE_LIMIT=${PB_COMPARE_LIMIT:-300} compare "${NAME:-kernels_v25}"
+    scrub
+    (cd "$OUT" && tar czf v25b.tgz bench_*/ ./*.log && rm -rf bench_*/ ./*.log)
     ;;
   v24h)  # the targets on this tree (header)
     python3 -m suite.bench.ceilings | tee "$OUT/ceilings_v24h.json"
