@@ -778,7 +778,7 @@ case "${1:-main}" in
   v25b)  # v25's configs admitted: the D = 64 scalar rows beside fla and SDPA; the gate (header)
     bench bench_d64_fla "${BENCH_LIMIT:-200}" --shapes B32_T2048_H12_D64 B8_T2048_H32_D64 --kinds scalar \
       --backends triton fla sdpa
-    PB_COMPARE_LIMIT=${PB_COMPARE_LIMIT:-300} compare "${NAME:-kernels_v25}"
+    [ "${PB_COMPARE_LIMIT:-300}" = 0 ] || PB_COMPARE_LIMIT=${PB_COMPARE_LIMIT:-300} compare "${NAME:-kernels_v25}"
     scrub
     (cd "$OUT" && tar czf v25b.tgz bench_*/ ./*.log && rm -rf bench_*/ ./*.log)
     ;;
