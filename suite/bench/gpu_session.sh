@@ -122,7 +122,9 @@
 #   v24h    the targets measured on this tree, in one call of a few minutes (H200): the
 #           ceilings, the anchor's static, scalar and vector rows (ours beside SDPA; fla's vector
 #           backward autotunes for minutes on a fresh machine, so fla is left to v19a), then the
-#           D = 64 scalar rows beside fla and SDPA
+#           D = 64 scalar rows beside fla and SDPA (D64_LIMIT, default 220 s; 0 skips them: fla
+#           autotunes each case for 20-40 s on a fresh machine, so a second call on the warm one
+#           with D64_LIMIT alone gives the whole run)
 #   gate    the pytest-benchmark gate alone (this GPU's newest stored run; NAME: the name it is saved as)
 #   v19c    the pytest-benchmark gate against the newest stored baseline, saved as kernels_v18; then
 #           v18a's two step timings (this tree, then .whl/base.tgz's kernels) on the same machine
@@ -785,7 +787,8 @@ case "${1:-main}" in
   v24h)  # the targets on this tree (header)
     python3 -m suite.bench.ceilings | tee "$OUT/ceilings_v24h.json"
     bench bench_anchor "${BENCH_LIMIT:-200}" --shapes B8_T4096_H16_D128 --kinds static scalar vector --backends triton sdpa
-    bench bench_d64_fla 220 --shapes B32_T2048_H12_D64 B8_T2048_H32_D64 --kinds scalar --backends triton fla sdpa
+    [ "${D64_LIMIT:-220}" = 0 ] || bench bench_d64_fla "${D64_LIMIT:-220}" --shapes B32_T2048_H12_D64 \
+      B8_T2048_H32_D64 --kinds scalar --backends triton fla sdpa
     scrub
     (cd "$OUT" && tar czf v24h.tgz bench_*/ ./*.log && rm -rf bench_*/ ./*.log)
     ;;
