@@ -119,6 +119,9 @@
 #   v25b    v25's configs admitted (pending off): the D = 64 scalar rows beside fla and SDPA in one
 #           run (BENCH_LIMIT, default 200 s), then the pytest-benchmark gate against this GPU's
 #           newest stored run, saved as NAME (default kernels_v25; PB_COMPARE_LIMIT, default 300 s)
+#   v26a    v26 (NOTES.md): the D = 64 scalar step's per-config times with the chunk pass carrying
+#           dS over its cpp chunks among the candidates (gpu_tune, pending on; TUNE_LIMIT, default
+#           150 s), then those configs pinned (conformance; CONF_LIMIT, default 150 s)
 #   v24h    the issue's targets measured on this tree, in one call of a few minutes (H200): the
 #           ceilings, the anchor's static, scalar and vector rows (ours beside SDPA; fla's vector
 #           backward autotunes for minutes on a fresh machine, so fla is left to v19a), then the
@@ -783,6 +786,13 @@ case "${1:-main}" in
     [ "${PB_COMPARE_LIMIT:-300}" = 0 ] || PB_COMPARE_LIMIT=${PB_COMPARE_LIMIT:-300} compare "${NAME:-kernels_v25}"
     scrub
     (cd "$OUT" && tar czf v25b.tgz bench_*/ ./*.log && rm -rf bench_*/ ./*.log)
+    ;;
+  v26a)  # v26's carried state gradient (header)
+    export SUITE_TRITON_PENDING=1
+    d64_tune v26a "${TUNE_LIMIT:-150}"
+    CONFIG_K="carry" SHARDS=${SHARDS:-6} SUITE_TRITON_PENDING= shards v26a "${CONF_LIMIT:-150}"
+    scrub
+    (cd "$OUT" && tar czf v26a.tgz ./*.log && rm -f ./*.log)
     ;;
   v24h)  # the targets on this tree (header)
     python3 -m suite.bench.ceilings | tee "$OUT/ceilings_v24h.json"
