@@ -343,6 +343,12 @@ d64_tune() {  # d64_tune TAG LIMIT: gpu_tune on the D = 64 scalar step into gpu_
     > "$OUT/gpu_tune_$1.log" 2>&1
   echo "== gpu_tune $1 rc=$?"; grep -v -i warn "$OUT/gpu_tune_$1.log" | grep "ms" | cut -c1-900 | tail -n 12
 }
+pending_d64() {  # pending_d64 TAG K: d64_tune with the pending configs among the candidates (TUNE_LIMIT,
+                # default 150 s), then the configs pytest -k K selects pinned, SHARDS (6) processes
+                # (CONF_LIMIT, default 150 s)
+  SUITE_TRITON_PENDING=1 d64_tune "$1" "${TUNE_LIMIT:-150}"
+  CONFIG_K="$2" SHARDS=${SHARDS:-6} SUITE_TRITON_PENDING= shards "$1" "${CONF_LIMIT:-150}"
+}
 tune_beside_base() {  # tune_beside_base TAG: gpu_tune on the vector step at the anchor (--passes), this
                       # tree's suite package, then .whl/base.tgz's (a `git archive` of an earlier commit)
   local base=/tmp/base_kernels root which
@@ -773,8 +779,7 @@ case "${1:-main}" in
     ;;
   v25a)  # v25's chunks per program (header)
     export SUITE_TRITON_PENDING=1
-    d64_tune v25a "${TUNE_LIMIT:-150}"
-    CONFIG_K="c2 or c4" SHARDS=${SHARDS:-6} SUITE_TRITON_PENDING= shards v25a "${CONF_LIMIT:-150}"
+    pending_d64 v25a "c2 or c4"
     [ "${BENCH_LIMIT:-200}" = 0 ] || bench bench_d64_fla "${BENCH_LIMIT:-200}" --shapes B32_T2048_H12_D64 \
       B8_T2048_H32_D64 --kinds scalar --backends triton fla sdpa
     scrub
@@ -788,9 +793,7 @@ case "${1:-main}" in
     (cd "$OUT" && tar czf v25b.tgz bench_*/ ./*.log && rm -rf bench_*/ ./*.log)
     ;;
   v26a)  # v26's carried state gradient (header)
-    export SUITE_TRITON_PENDING=1
-    d64_tune v26a "${TUNE_LIMIT:-150}"
-    CONFIG_K="carry" SHARDS=${SHARDS:-6} SUITE_TRITON_PENDING= shards v26a "${CONF_LIMIT:-150}"
+    pending_d64 v26a carry
     scrub
     (cd "$OUT" && tar czf v26a.tgz ./*.log && rm -f ./*.log)
     ;;
