@@ -215,6 +215,7 @@ def chunk_grads(q, k, v, g, states, dstates, do, dq, dk, dv, dg, scale, T, NT, D
         b_do = load_tile(do + off_v, T, V, H * V, n * BT, c, BT, BV)  # [BT, BV]
         S = load_tile(states + st, K, V, V, c_k, c, BK, BV)          # [BK, BV] S_{n-1}
         if CARRY:  # dS_n as the stored one would be (DT); dS_{n-1} at once, so dS_n in fp32 dies here
+            tl.static_assert(BV >= V, "a carried dS is one [K, V] tile (b_do: all of do's row)")
             dS = dS_in.to(DT)                                            # [BK, BV] dS_n
             dod = (rows_scaled(b_do.to(tl.float32), tl.exp2(G), KIND) * scale).to(DT)
             dS_prev = decay_state(dS_in, L, KIND) + dot(tl.trans(b_q.to(DT)), dod, IEEE)  # dot's accumulator
