@@ -272,3 +272,44 @@ def test_carry_needs_the_dhdv_sweep_and_several_chunks():
         _bwd("scalar", 64, 64, 4, 2, max_d=64, dv=64, bkc=64, dhdv=True, carry=True)
     with pytest.raises(ValueError, match="max_d <= BV"):
         _bwd("scalar", 64, 64, 4, 2, dv=64, bkc=64, dhdv=True, cpp=4, carry=True)
+
+
+@pytest.mark.parametrize("T, even", [(128, True), (130, False)])
+def test_even_configs_drop_bounds_checks_only_where_every_tile_fits(monkeypatch, T, even):
+    """`even` configs launch fwd_kernel, the dhdv sweep and the chunk pass with EVEN exactly where
+    T is a multiple of the chunk (and D of the blocks), and the step's gradients are those of the
+    same configs without `even` (equal arithmetic: only the bounds checks go)."""
+    from suite.kernels.triton import bwd, dhdv, fwd, pinned
+    from suite.kernels.triton.tuning import config_by_name
+
+    flags = {}
+
+    def spy(real):
+        def record(kernel, grid, *args, **kw):
+            flags[_jit(kernel).__name__] = kw.get("EVEN")
+            return real(kernel, grid, *args, **kw)
+        return record
+
+    for mod in (fwd, dhdv, bwd):
+        monkeypatch.setattr(mod, "launch", spy(mod.launch))
+    case = make_case("scalar", "medium", B=1, T=T, H=2, K=16, V=16, dtype=torch.float32, seed=3, h0=True)
+    outs = []
+    for suffix in ("-even", ""):
+        f = config_by_name("fwd-scalar-bt64-bv64-w4-s2" + suffix)
+        b = config_by_name("bwd-scalar-bt64-bv64-w4-s2-dv64-k64-dhdv-dvr168-c4" + suffix)
+        with pinned(f), pinned(b):
+            outs.append(run_case(case, "triton"))
+        if suffix:
+            assert flags == {"fwd_kernel": even, "bwd_dhdv_kernel": even, "bwd_chunk_kernel": even}, flags
+    for name, x in outs[0].items():
+        if x is not None:
+            assert torch.equal(x, outs[1][name]), name
+
+
+def test_even_needs_the_dhdv_sweep_or_the_one_pass_forward():
+    from suite.kernels.triton.tuning import _bwd, _fwd
+
+    with pytest.raises(ValueError, match="needs dhdv"):
+        _bwd("scalar", 64, 64, 4, 2, dv=64, bkc=64, even=True)
+    with pytest.raises(ValueError, match="split forward"):
+        _fwd("scalar", 64, 64, 4, 2, split=True, even=True)

@@ -85,3 +85,38 @@ def test_register_caps_reach_ptxas():
     assert len(rows) == 2
     for name, cap, capped, free in rows:
         assert int(capped) <= int(cap) < int(free), (name, cap, capped, free)
+
+
+_LINES = '''
+import importlib, sys
+import triton
+from triton.backends.compiler import GPUTarget
+from triton.compiler import ASTSource
+from suite.kernels.triton.resources import sass_counts, sass_lines
+sys.path.insert(0, sys.argv[1])
+fn = importlib.import_module("mod_a").probe
+k = triton.compile(ASTSource(fn, {"x": "*fp32", "y": "*fp32", "n": "i32", "BT": "constexpr"},
+                             constexprs={"BT": 32}), target=GPUTarget("cuda", 90, 32), options={"num_warps": 4})
+rows = sass_lines(k)
+mma = [r["where"] for r in rows if r["ops"].get("HGMMA", 0) + r["ops"].get("HMMA", 0)]
+print(sum(r["count"] for r in rows), sass_counts(k)["total"], " ".join(sorted(set(mma))))
+'''
+
+
+_MASKED = _KERNEL.replace("v = tl.load(x + r[:, None] * BT + r[None, :])",
+                          "v = tl.load(x + r[:, None] * BT + r[None, :], mask=r[:, None] < n, other=0.0)")
+_MASKED = _MASKED.replace("def probe(x, y, BT", "def probe(x, y, n, BT")
+
+
+def test_sass_lines_account_for_every_instruction(tmp_path):
+    """`--lines` (sass_lines): the per-line counts add up to the kernel's instruction count (a
+    masked load makes predicated instructions), and the tensor-core instructions sit on the line
+    of the source that holds tl.dot."""
+    assert "mask=" in _MASKED and "n, BT" in _MASKED
+    (tmp_path / "mod_a.py").write_text(_MASKED.format(op="+"))
+    dot_line = next(i for i, s in enumerate(_MASKED.splitlines(), 1) if "tl.dot" in s)
+    env = {k: v for k, v in os.environ.items() if k != "TRITON_INTERPRET"}
+    out = subprocess.run([sys.executable, "-c", _LINES, str(tmp_path)], env=env, capture_output=True,
+                         text=True, check=True).stdout.split()
+    assert int(out[0]) == int(out[1]) > 0
+    assert [os.path.basename(w) for w in out[2:]] == [f"mod_a.py:{dot_line}"]

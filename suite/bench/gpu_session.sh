@@ -122,6 +122,10 @@
 #   v26a    v26 (NOTES.md): the D = 64 scalar step's per-config times with the chunk pass carrying
 #           dS over its cpp chunks among the candidates (gpu_tune, pending on; TUNE_LIMIT, default
 #           150 s), then those configs pinned (conformance; CONF_LIMIT, default 150 s)
+#   v27a    v27 (NOTES.md): v26a with v27's configs too (the D = 64 picks without bounds checks,
+#           `even`): the step's per-config times with every pending config among the candidates
+#           (gpu_tune; TUNE_LIMIT, default 150 s), then the `carry` and `even` configs pinned
+#           (conformance; CONF_LIMIT, default 150 s)
 #   v24h    the issue's targets measured on this tree, in one call of a few minutes (H200): the
 #           ceilings, the anchor's static, scalar and vector rows (ours beside SDPA; fla's vector
 #           backward autotunes for minutes on a fresh machine, so fla is left to v19a), then the
@@ -796,6 +800,11 @@ case "${1:-main}" in
     pending_d64 v26a carry
     scrub
     (cd "$OUT" && tar czf v26a.tgz ./*.log && rm -f ./*.log)
+    ;;
+  v27a)  # v26's and v27's pending configs timed and pinned (header)
+    pending_d64 v27a "carry or even"
+    scrub
+    (cd "$OUT" && tar czf v27a.tgz ./*.log && rm -f ./*.log)
     ;;
   v24h)  # the targets on this tree (header)
     python3 -m suite.bench.ceilings | tee "$OUT/ceilings_v24h.json"

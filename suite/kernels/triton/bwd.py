@@ -49,6 +49,7 @@ import triton.language as tl
 
 from suite.kernels.triton.common import (
     dot,
+    even_tiles,
     excl_cumsum,
     gate_part_rows,
     intra_pairs,
@@ -137,7 +138,7 @@ def bwd_chunk_kernel(q, k, v, g, states, dstates, do, dq, dk, dv, dg, scale, T, 
                      BT: tl.constexpr, BK: tl.constexpr, BV: tl.constexpr, KIND: tl.constexpr,
                      LEVELS: tl.constexpr, HAS_DG: tl.constexpr, HAS_DV: tl.constexpr,
                      PAIRS: tl.constexpr, IEEE: tl.constexpr, ANCHOR: tl.constexpr = False,
-                     CPP: tl.constexpr = 1, CARRY: tl.constexpr = False):
+                     CPP: tl.constexpr = 1, CARRY: tl.constexpr = False, EVEN: tl.constexpr = False):
     """dq, dk (K-block i_k of BK channels), the gate's row gradient and, with HAS_DV (then
     BK = K), dv of CPP consecutive chunks (program_id(1) * CPP onwards); module doc, step 2.
     Scalar kinds over several K-blocks (PAIRS off) write their share of dg as part i_k, DGP
@@ -145,25 +146,26 @@ def bwd_chunk_kernel(q, k, v, g, states, dstates, do, dq, dk, dv, dg, scale, T, 
     (the kernel's num_stages): the next chunk's tiles load while this one computes. With CARRY
     (CPP > 1, one [K, V] tile) the loop runs from the program's last chunk to its first and reads
     dS of the last one only (the dhdv sweep stored no other, EVERY = CPP), carrying dS_{n-1} from
-    each chunk to the one before it (chunk_grads)."""
+    each chunk to the one before it (chunk_grads). EVEN: no bounds checks (every tile lies inside,
+    common.even_tiles)."""
     i_k = tl.program_id(0)
     i_c = tl.program_id(1)
     i_bh = tl.program_id(2)
     if CPP == 1:  # no loop: a one-trip loop would still be pipelined (its loads staged in shared memory)
         chunk_grads(q, k, v, g, states, dstates, do, dq, dk, dv, dg, scale, T, NT, DGP, i_k, i_c,
-                    i_bh, H, K, V, BT, BK, BV, KIND, LEVELS, HAS_DG, HAS_DV, PAIRS, IEEE, ANCHOR, 0.0, False)
+                    i_bh, H, K, V, BT, BK, BV, KIND, LEVELS, HAS_DG, HAS_DV, PAIRS, IEEE, ANCHOR, 0.0, False, EVEN)
     elif CARRY:
         n_last = tl.minimum(i_c * CPP + CPP, NT) - 1
-        dS = load_tile(dstates + (i_bh.to(tl.int64) * NT + n_last) * K * V, K, V, V, 0, 0, BK, BV).to(tl.float32)
+        dS = load_tile(dstates + (i_bh.to(tl.int64) * NT + n_last) * K * V, K, V, V, 0, 0, BK, BV, EVEN).to(tl.float32)
         for i in tl.range(0, n_last - i_c * CPP + 1):
             dS = chunk_grads(q, k, v, g, states, dstates, do, dq, dk, dv, dg, scale, T, NT, DGP, i_k,
                              n_last - i, i_bh, H, K, V, BT, BK, BV, KIND, LEVELS, HAS_DG, HAS_DV, PAIRS,
-                             IEEE, ANCHOR, dS, True)
+                             IEEE, ANCHOR, dS, True, EVEN)
     else:
         n0 = i_c * CPP
         for n in tl.range(n0, tl.minimum(n0 + CPP, NT)):
             chunk_grads(q, k, v, g, states, dstates, do, dq, dk, dv, dg, scale, T, NT, DGP, i_k, n,
-                        i_bh, H, K, V, BT, BK, BV, KIND, LEVELS, HAS_DG, HAS_DV, PAIRS, IEEE, ANCHOR, 0.0, False)
+                        i_bh, H, K, V, BT, BK, BV, KIND, LEVELS, HAS_DG, HAS_DV, PAIRS, IEEE, ANCHOR, 0.0, False, EVEN)
 
 
 @triton.jit
@@ -172,7 +174,7 @@ def chunk_grads(q, k, v, g, states, dstates, do, dq, dk, dv, dg, scale, T, NT, D
                 BT: tl.constexpr, BK: tl.constexpr, BV: tl.constexpr, KIND: tl.constexpr,
                 LEVELS: tl.constexpr, HAS_DG: tl.constexpr, HAS_DV: tl.constexpr,
                 PAIRS: tl.constexpr, IEEE: tl.constexpr, ANCHOR: tl.constexpr,
-                dS_in, CARRY: tl.constexpr):
+                dS_in, CARRY: tl.constexpr, EVEN: tl.constexpr = False):
     """bwd_chunk_kernel's work for chunk n of sequence-head i_bh, K-block i_k. With CARRY (one
     [K, V] tile: BK = K, BV = V) dS_n is `dS_in` [BK, BV] fp32 rather than read from `dstates`,
     and the function returns dS_{n-1} = 2^Λ dS_n + scale * q^T (do ⊙ 2^G), the sweep's step
@@ -190,7 +192,7 @@ def chunk_grads(q, k, v, g, states, dstates, do, dq, dk, dv, dg, scale, T, NT, D
     off_k = seq_offset(i_b, i_h, T, H, K)  # dq/dk/dg at (b, t=0, h): [T, K] rows
     off_v = seq_offset(i_b, i_h, T, H, V)  # v/do/dv: [T, V] rows
     st = (i_bh.to(tl.int64) * NT + n) * K * V     # this chunk's [K, V] state and its gradient
-    b_q, b_k, gr, G, L, R = load_chunk(q, k, g, i_b, i_h, n, T, H, K, BT, BK, KIND, c_k, IEEE)  # [BT, BK]
+    b_q, b_k, gr, G, L, R = load_chunk(q, k, g, i_b, i_h, n, T, H, K, BT, BK, KIND, c_k, IEEE, EVEN)  # [BT, BK]
     if HAS_DV or PAIRS:  # the scores: for dv, and for a scalar gate's pairs
         A = intra_scores(b_q, b_k, gr, G, L, DT, BT, BK, KIND, LEVELS, IEEE, ANCHOR)  # [BT, BT] fp32
         if KIND == 1:  # static: dg sums every row's pair terms; keep them in fp32
@@ -211,16 +213,16 @@ def chunk_grads(q, k, v, g, states, dstates, do, dq, dk, dv, dg, scale, T, NT, D
     else:
         cross = tl.sum(tl.zeros([BK], tl.float32), axis=0)
     for c in tl.static_range(0, V, BV):
-        b_v = load_tile(v + off_v, T, V, H * V, n * BT, c, BT, BV)    # [BT, BV]
-        b_do = load_tile(do + off_v, T, V, H * V, n * BT, c, BT, BV)  # [BT, BV]
-        S = load_tile(states + st, K, V, V, c_k, c, BK, BV)          # [BK, BV] S_{n-1}
+        b_v = load_tile(v + off_v, T, V, H * V, n * BT, c, BT, BV, EVEN)    # [BT, BV]
+        b_do = load_tile(do + off_v, T, V, H * V, n * BT, c, BT, BV, EVEN)  # [BT, BV]
+        S = load_tile(states + st, K, V, V, c_k, c, BK, BV, EVEN)          # [BK, BV] S_{n-1}
         if CARRY:  # dS_n as the stored one would be (DT); dS_{n-1} at once, so dS_n in fp32 dies here
             tl.static_assert(BV >= V, "a carried dS is one [K, V] tile (b_do: all of do's row)")
             dS = dS_in.to(DT)                                            # [BK, BV] dS_n
             dod = (rows_scaled(b_do.to(tl.float32), tl.exp2(G), KIND) * scale).to(DT)
             dS_prev = decay_state(dS_in, L, KIND) + dot(tl.trans(b_q.to(DT)), dod, IEEE)  # dot's accumulator
         else:
-            dS = load_tile(dstates + st, K, V, V, c_k, c, BK, BV)    # [BK, BV] dS_n
+            dS = load_tile(dstates + st, K, V, V, c_k, c, BK, BV, EVEN)    # [BK, BV] dS_n
         dP += dot(b_do.to(DT), tl.trans(b_v.to(DT)), IEEE)
         dq_x += dot(b_do.to(DT), tl.trans(S.to(DT)), IEEE)
         dk_x += dot(b_v.to(DT), tl.trans(dS.to(DT)), IEEE)
@@ -230,7 +232,7 @@ def chunk_grads(q, k, v, g, states, dstates, do, dq, dk, dv, dg, scale, T, NT, D
             cross += tl.sum(tl.sum(S.to(tl.float32) * dS.to(tl.float32), axis=1), axis=0)
         if HAS_DV:
             b_dv = dot(At, b_do.to(DT), IEEE) + dot(kdt, dS.to(DT), IEEE)
-            store_tile(dv + off_v, b_dv, T, V, H * V, n * BT, c, BT, BV)
+            store_tile(dv + off_v, b_dv, T, V, H * V, n * BT, c, BT, BV, EVEN)
     dP = tl.where(rt[:, None] >= rt[None, :], dP * scale, 0.0)
     if KIND == 0:
         dPD = dP.to(DT)
@@ -244,7 +246,7 @@ def chunk_grads(q, k, v, g, states, dstates, do, dq, dk, dv, dg, scale, T, NT, D
         if HAS_DG:
             b_dg = gate_grad_rows(b_q, b_k, dq_x, dk_x, dq_in, dk_in, dP, Ab, cross * tl.exp2(L), DT, BT,
                                   KIND, False, IEEE)
-            store_tile(dg + off_k, b_dg, T, K, H * K, n * BT, c_k, BT, BK)
+            store_tile(dg + off_k, b_dg, T, K, H * K, n * BT, c_k, BT, BK, EVEN)
         b_dq = dq_in + diag[:, None] * b_k.to(tl.float32) + dq_x
         b_dk = dk_in + diag[:, None] * b_q.to(tl.float32) + dk_x
     else:
@@ -255,11 +257,14 @@ def chunk_grads(q, k, v, g, states, dstates, do, dq, dk, dv, dg, scale, T, NT, D
         if HAS_DG:
             b_dg = gate_grad_rows(b_q, b_k, dq_x, dk_x, dq_x, dk_x, dP, Ab, cross * tl.exp2(L), DT, BT,
                                   KIND, PAIRS, IEEE)
-            tl.store(gate_part_rows(dg, i_k, DGP, i_b, i_h, t, T, H), b_dg, mask=mt)
+            if EVEN:
+                tl.store(gate_part_rows(dg, i_k, DGP, i_b, i_h, t, T, H), b_dg)
+            else:
+                tl.store(gate_part_rows(dg, i_k, DGP, i_b, i_h, t, T, H), b_dg, mask=mt)
         b_dq = dot(dPD, b_k.to(DT), IEEE) + dq_x
         b_dk = dot(tl.trans(dPD), b_q.to(DT), IEEE) + dk_x
-    store_tile(dq + off_k, b_dq, T, K, H * K, n * BT, c_k, BT, BK)
-    store_tile(dk + off_k, b_dk, T, K, H * K, n * BT, c_k, BT, BK)
+    store_tile(dq + off_k, b_dq, T, K, H * K, n * BT, c_k, BT, BK, EVEN)
+    store_tile(dk + off_k, b_dk, T, K, H * K, n * BT, c_k, BT, BK, EVEN)
     if not CARRY:
         dS_prev = dS_in
     return dS_prev
@@ -328,11 +333,12 @@ def launch_bwd(saved, do, dht, scale, kind_id, *, cfg, out):
     dg = q.new_empty((n_parts,) + out["dg"].shape, dtype=torch.float32) if parted else out["dg"]
     cpp = cfg.get("cpp", 1)  # chunks per program of the chunk pass
     carry = bool(cfg.get("carry"))  # the chunk pass carries dS within its programs' chunks
+    even = bool(cfg.get("even"))  # no bounds checks where every tile lies inside (common.even_tiles)
     if carry and not (dhdv and nkb == 1 and BVF <= cfg["BV"] and cpp > 1):
         raise ValueError(f"config {cfg['name']}: `carry` needs `dhdv`, cpp > 1 and one K-block and "
                          f"V-block in the chunk pass (K = {K}, V = {V}, kind id {kind_id})")
     if dhdv:
-        launch_dhdv(q, k, v, saved["g"], do, dht, scale, kind_id, BT=BT, BV=bvd, every=cpp if carry else 1,
+        launch_dhdv(q, k, v, saved["g"], do, dht, scale, kind_id, BT=BT, BV=bvd, every=cpp if carry else 1, even=even,
                     num_warps=cfg.get("dv_warps", 4), num_stages=stages, maxnreg=cfg.get("dv_maxnreg"), ieee=ieee,
                     tma=bool(cfg.get("tma")), dstates=out["dstates"], dh0=out["dh0"], dv=out["dv"],
                     dg_parts=dg[nkb:] if parted else None)
@@ -344,7 +350,7 @@ def launch_bwd(saved, do, dht, scale, kind_id, *, cfg, out):
         H=H, K=K, V=V, BT=BT, BK=bkc, BV=min(cfg["BV"], BVF), KIND=kind_id,
         LEVELS=BT.bit_length() - 1, HAS_DG=has_dg, HAS_DV=not split,
         PAIRS=has_dg and kind_id != 3 and not parted, IEEE=ieee, ANCHOR=anchored(cfg, q), CPP=cpp,
-        CARRY=carry,
+        CARRY=carry, EVEN=even and even_tiles(T, BT, (K, bkc), (V, min(cfg["BV"], BVF))),
         num_warps=cfg["num_warps"], num_stages=stages, maxnreg=cfg.get("maxnreg"),
     )
     if split and not dhdv:

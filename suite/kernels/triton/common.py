@@ -61,23 +61,27 @@ def seq_offset(i_b, i_h, T, H: tl.constexpr, D: tl.constexpr):
 
 
 @triton.jit
-def load_tile(ptr, R, C, STRIDE, r0, c0, BR: tl.constexpr, BC: tl.constexpr):
+def load_tile(ptr, R, C, STRIDE, r0, c0, BR: tl.constexpr, BC: tl.constexpr, EVEN: tl.constexpr = False):
     """Rows r0.. and columns c0.. of an [R, C] row-major view (row stride STRIDE) -> [BR, BC]
-    in its dtype, 0 outside (block pointer: scalar int64 base, no per-element 64-bit offsets)."""
+    in its dtype, 0 outside (block pointer: scalar int64 base, no per-element 64-bit offsets).
+    EVEN: the caller's launch guarantees the tile lies inside (`even_tiles`), so no bounds are
+    checked (no per-element predicates)."""
     p = tl.make_block_ptr(ptr, (R, C), (STRIDE, 1), (r0, c0), (BR, BC), (1, 0))
+    if EVEN:
+        return tl.load(p)
     return tl.load(p, boundary_check=(0, 1), padding_option="zero")
 
 
 @triton.jit
 def load_rows(src, i_b, i_h, T, H: tl.constexpr, D: tl.constexpr, r0, c0, BR: tl.constexpr,
-              BC: tl.constexpr, TMA: tl.constexpr):
+              BC: tl.constexpr, TMA: tl.constexpr, EVEN: tl.constexpr = False):
     """Rows r0.. and channels c0.. of sequence (b, h) of a [B, T, H, D] tensor -> [BR, BC], 0
     outside: `src` a pointer (load_tile), or with TMA a tensor descriptor of block [1, BR, 1, BC]
     (the copy engine zero-fills rows past T and channels past D)."""
     if TMA:
         return src.load([i_b, r0, i_h, c0]).reshape(BR, BC)
     else:
-        return load_tile(src + seq_offset(i_b, i_h, T, H, D), T, D, H * D, r0, c0, BR, BC)
+        return load_tile(src + seq_offset(i_b, i_h, T, H, D), T, D, H * D, r0, c0, BR, BC, EVEN)
 
 
 @triton.jit
@@ -98,21 +102,28 @@ def gate_part_rows(dg, part, DGP, i_b, i_h, t, T, H: tl.constexpr):
 
 
 @triton.jit
-def store_tile(ptr, val, R, C, STRIDE, r0, c0, BR: tl.constexpr, BC: tl.constexpr):
+def store_tile(ptr, val, R, C, STRIDE, r0, c0, BR: tl.constexpr, BC: tl.constexpr, EVEN: tl.constexpr = False):
+    """load_tile's tile stored (cast to the pointer's dtype); EVEN as there."""
     p = tl.make_block_ptr(ptr, (R, C), (STRIDE, 1), (r0, c0), (BR, BC), (1, 0))
-    tl.store(p, val.to(ptr.dtype.element_ty), boundary_check=(0, 1))
+    if EVEN:
+        tl.store(p, val.to(ptr.dtype.element_ty))
+    else:
+        tl.store(p, val.to(ptr.dtype.element_ty), boundary_check=(0, 1))
 
 
 @triton.jit
 def load_gate(g, i_b, i_h, r0, t, mt, T, H: tl.constexpr, K: tl.constexpr, BT: tl.constexpr,
-              BK: tl.constexpr, KIND: tl.constexpr, c0):
+              BK: tl.constexpr, KIND: tl.constexpr, c0, EVEN: tl.constexpr = False):
     """Log2-decay of the chunk's rows: [BT] (kinds 0-2) or [BT, BK] (vector: channels c0..c0+BK);
-    0 on masked rows."""
+    0 on masked rows (EVEN: none are, load_tile)."""
     if KIND == 3:  # vector [B, T, H, K]
-        gr = load_tile(g + seq_offset(i_b, i_h, T, H, K), T, K, H * K, r0, c0, BT, BK).to(tl.float32)
+        gr = load_tile(g + seq_offset(i_b, i_h, T, H, K), T, K, H * K, r0, c0, BT, BK, EVEN).to(tl.float32)
     elif KIND == 2:  # scalar [B, T, H]
         offs = (i_b.to(tl.int64) * T + t.to(tl.int64)) * H + i_h
-        gr = tl.load(g + offs, mask=mt, other=0.0).to(tl.float32)
+        if EVEN:
+            gr = tl.load(g + offs).to(tl.float32)
+        else:
+            gr = tl.load(g + offs, mask=mt, other=0.0).to(tl.float32)
     elif KIND == 1:  # static [H]
         gr = tl.where(mt, tl.load(g + i_h).to(tl.float32), 0.0)
     else:  # none
@@ -372,6 +383,13 @@ def vector_grads(q, k, gr, G, L, dP, DT: tl.constexpr, BT: tl.constexpr, BK: tl.
     else:
         dq, dk = hierarchy_grads(q, k, gr, dP, DT, BT, BK, LEVELS, IEEE)
     return dq, dk, dP_diag
+
+
+def even_tiles(T: int, BT: int, *dims: tuple[int, int]) -> bool:
+    """Whether every tile a chunked kernel reads or writes lies inside its tensor: T a multiple
+    of the chunk BT and each (D, block) a multiple of its block. Then the kernel may run with
+    EVEN (load_tile), its loads and stores without bounds checks; the arithmetic is the same."""
+    return T % BT == 0 and all(d % b == 0 for d, b in dims)
 
 
 def tma_ok(*xs) -> bool:

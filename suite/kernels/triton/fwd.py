@@ -37,6 +37,7 @@ import triton.language as tl
 
 from suite.kernels.triton.common import (
     descriptor,
+    even_tiles,
     dot,
     load_gate,
     load_rows,
@@ -90,16 +91,16 @@ def intra_scores(q, k, gr, G, L, DT: tl.constexpr, BT: tl.constexpr, BK: tl.cons
 
 @triton.jit
 def load_chunk(q, k, g, i_b, i_h, n, T, H: tl.constexpr, K: tl.constexpr, BT: tl.constexpr,
-               BK: tl.constexpr, KIND: tl.constexpr, c_k, IEEE: tl.constexpr):
+               BK: tl.constexpr, KIND: tl.constexpr, c_k, IEEE: tl.constexpr, EVEN: tl.constexpr = False):
     """Chunk n of sequence (b, h), key channels c_k..c_k+BK: q and k [BT, BK] as stored, the gate
     gr ([BT] or [BT, BK], log2, 0 on rows past T) and its decays G, Λ, R (chunk_decay; for the
     vector gate the same sums from common.tri_decay). The
     opening of every chunk-parallel kernel (fwd_output_kernel, bwd_chunk_kernel, bwd_dv_kernel)."""
     t = n * BT + tl.arange(0, BT)
     off = seq_offset(i_b, i_h, T, H, K)  # q/k at (b, t=0, h): [T, K] rows, stride H*K
-    b_q = load_tile(q + off, T, K, H * K, n * BT, c_k, BT, BK)
-    b_k = load_tile(k + off, T, K, H * K, n * BT, c_k, BT, BK)
-    gr = load_gate(g, i_b, i_h, n * BT, t, t < T, T, H, K, BT, BK, KIND, c_k)
+    b_q = load_tile(q + off, T, K, H * K, n * BT, c_k, BT, BK, EVEN)
+    b_k = load_tile(k + off, T, K, H * K, n * BT, c_k, BT, BK, EVEN)
+    gr = load_gate(g, i_b, i_h, n * BT, t, t < T, T, H, K, BT, BK, KIND, c_k, EVEN)
     if KIND == 3:  # the vector gate's sums on the tensor cores (v18: half the pass's shuffles)
         G, R = tri_decay(gr, q.dtype.element_ty, BT, IEEE)
         L = tl.sum(gr, axis=0)
@@ -167,11 +168,12 @@ def fwd_kernel(q, k, v, g, h0, o, ht, states, scale, T, NT,
                BT: tl.constexpr, BK: tl.constexpr, BV: tl.constexpr, KIND: tl.constexpr,
                LEVELS: tl.constexpr, HAS_H0: tl.constexpr, STORE_HT: tl.constexpr,
                SAVE: tl.constexpr, IEEE: tl.constexpr, ROWS: tl.constexpr = False,
-               TMA: tl.constexpr = False, ANCHOR: tl.constexpr = False):
+               TMA: tl.constexpr = False, ANCHOR: tl.constexpr = False, EVEN: tl.constexpr = False):
     """The sweep; ROWS: see rows_output; ANCHOR: common.vector_scores'. With TMA, q, k and v are
     tensor descriptors over [B, T, H, D] (blocks [1, BT, 1, BK] and [1, BT, 1, BV]; `launch_fwd`):
     the copy engine fetches each chunk into shared memory, so the loop's pipelining (num_stages)
-    prefetches the next chunk without holding it in registers."""
+    prefetches the next chunk without holding it in registers. EVEN: no bounds checks (every
+    tile lies inside, common.even_tiles)."""
     i_v = tl.program_id(0)
     i_bh = tl.program_id(1)
     i_b = i_bh // H
@@ -188,25 +190,25 @@ def fwd_kernel(q, k, v, g, h0, o, ht, states, scale, T, NT,
         # 1. chunk rows and decays
         t = n * BT + rt
         mt = t < T
-        b_q = load_rows(q, i_b, i_h, T, H, K, n * BT, 0, BT, BK, TMA)  # [BT, BK]
-        b_k = load_rows(k, i_b, i_h, T, H, K, n * BT, 0, BT, BK, TMA)  # [BT, BK]
-        b_v = load_rows(v, i_b, i_h, T, H, V, n * BT, c_v, BT, BV, TMA)  # [BT, BV]
-        gr = load_gate(g, i_b, i_h, n * BT, t, mt, T, H, K, BT, BK, KIND, 0)
+        b_q = load_rows(q, i_b, i_h, T, H, K, n * BT, 0, BT, BK, TMA, EVEN)  # [BT, BK]
+        b_k = load_rows(k, i_b, i_h, T, H, K, n * BT, 0, BT, BK, TMA, EVEN)  # [BT, BK]
+        b_v = load_rows(v, i_b, i_h, T, H, V, n * BT, c_v, BT, BV, TMA, EVEN)  # [BT, BV]
+        gr = load_gate(g, i_b, i_h, n * BT, t, mt, T, H, K, BT, BK, KIND, 0, EVEN)
         G, L, R = chunk_decay(gr, KIND)
         if SAVE:  # state entering chunk n, for the backward sweep
             st_b = (i_bh.to(tl.int64) * NT + n) * K * V
-            store_tile(states + st_b, S, K, V, V, 0, c_v, BK, BV)
+            store_tile(states + st_b, S, K, V, V, 0, c_v, BK, BV, EVEN)
         # 2. intra-chunk scores
         A = intra_scores(b_q, b_k, gr, G, L, DT, BT, BK, KIND, LEVELS, IEEE, ANCHOR)
         # 3. output, 4. state update
         if ROWS and KIND != 3:
             b_o = rows_output(b_q, S, G, KIND, DT, IEEE) + dot(A.to(DT), b_v.to(DT), IEEE)
-            store_tile(o_b, b_o * scale, T, V, H * V, n * BT, c_v, BT, BV)
+            store_tile(o_b, b_o * scale, T, V, H * V, n * BT, c_v, BT, BV, EVEN)
             S = decay_state(S, L, KIND) + rows_state_input(b_k, b_v, R, KIND, DT, IEEE)
         else:
             qd, kd = decayed_qk(b_q, b_k, G, R, KIND)
             b_o = dot(qd.to(DT), S.to(DT), IEEE) + dot(A.to(DT), b_v.to(DT), IEEE)
-            store_tile(o_b, b_o * scale, T, V, H * V, n * BT, c_v, BT, BV)
+            store_tile(o_b, b_o * scale, T, V, H * V, n * BT, c_v, BT, BV, EVEN)
             S = decay_state(S, L, KIND) + dot(tl.trans(kd.to(DT)), b_v.to(DT), IEEE)
     if STORE_HT:
         store_tile(ht + s_b, S, K, V, V, 0, c_v, BK, BV)
@@ -296,7 +298,7 @@ def launch_fwd(q, k, v, g, h0, scale, kind_id, *, save, store_ht, cfg, out):
         scale, T, NT, H=H, K=K, V=V, BT=BT, BK=BK, BV=BV, KIND=kind_id,
         LEVELS=BT.bit_length() - 1, HAS_H0=h0 is not None, STORE_HT=store_ht, SAVE=save,
         IEEE=ieee, ROWS=bool(cfg.get("rows")), TMA=tma, ANCHOR=anchored(cfg, q),
-        num_warps=cfg["num_warps"],
+        EVEN=bool(cfg.get("even")) and even_tiles(T, BT, (K, BK), (V, BV)), num_warps=cfg["num_warps"],
         num_stages=1 if ieee else cfg["num_stages"],  # fp32 tiles: less shared memory
         maxnreg=cfg.get("maxnreg"),
     )

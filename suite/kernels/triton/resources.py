@@ -11,6 +11,12 @@ differ from the GPU machine's (numbers are leads, checked against measured times
     python -m suite.kernels.triton.resources --dtype fp32 --d 128
     python -m suite.kernels.triton.resources --d 128 --sass       # + SASS instruction counts
     python -m suite.kernels.triton.resources --d 128 --ptx-digest # + a digest of each kernel's PTX
+    python -m suite.kernels.triton.resources --d 64 --lines CONFIG  # one config's SASS by source line
+
+`--lines` attributes each SASS instruction of CONFIG's kernel (its pass: the chunk pass for a
+backward config) to the source line it was compiled from (the line information nvdisasm prints)
+and lists the lines with the most, with their instruction classes: where a kernel bound by its own
+instruction stream spends it. `--kind` picks the decay kind it is compiled for (default scalar).
 
 `--ptx-digest` tells whether a change to the kernels' source is a no-op for the GPU: the same
 command on the tree before and after a refactor, then `diff` of the two listings. The digest
@@ -30,6 +36,7 @@ import os
 import re
 import subprocess
 import tempfile
+from collections import Counter
 
 import triton
 from triton.backends.compiler import GPUTarget
@@ -39,7 +46,7 @@ from suite.kernels.triton.bwd import bwd_chunk_kernel, bwd_dh_kernel, bwd_dv_ker
 from suite.kernels.triton.dhdv import bwd_dhdv_kernel
 from suite.kernels.triton.fwd import fwd_kernel, fwd_output_kernel, fwd_state_kernel
 from suite.kernels.triton.static_dg import static_dg_kernel
-from suite.kernels.triton.tuning import autotune_configs, sweep_launch, sweep_suffix
+from suite.kernels.triton.tuning import autotune_configs, config_by_name, sweep_launch, sweep_suffix
 
 _PTR = {"fwd": ("q", "k", "v", "g", "h0", "o", "ht", "states"),
         "bwd": ("q", "k", "v", "g", "states", "dstates", "do", "dq", "dk", "dv", "dg"),
@@ -66,7 +73,8 @@ def compile_config(cfg: dict, kind_id: int, K: int, V: int, dt: str = "bf16", le
          "IEEE": dt == "fp32"}
     if ps == "fwd":
         c.update(BV=min(cfg["BV"], triton.next_power_of_2(V)), STORE_HT=True, SAVE=True, HAS_H0=True,
-                 LEVELS=cfg["BT"].bit_length() - 1, ROWS=bool(cfg.get("rows")), TMA=bool(cfg.get("tma")))
+                 LEVELS=cfg["BT"].bit_length() - 1, ROWS=bool(cfg.get("rows")), TMA=bool(cfg.get("tma")),
+                 EVEN=bool(cfg.get("even")))  # compiled for a shape whose tiles all lie inside
         if c["TMA"]:  # q, k, v as tensor descriptors of one chunk's rows (fwd.launch_fwd)
             sig.update({p: f"tensordesc<{dt}[1,{cfg['BT']},1,{c[b]}]>"
                         for p, b in (("q", "BK"), ("k", "BK"), ("v", "BV"))})
@@ -82,14 +90,15 @@ def compile_config(cfg: dict, kind_id: int, K: int, V: int, dt: str = "bf16", le
                 c.update(BK=min(c["BK"], cfg.get("BKC", c["BK"])))
             whole_k = c["BK"] == triton.next_power_of_2(K)
             c.update(HAS_DG=True, HAS_DV=not split, PAIRS=kind_id != 3 and whole_k, CPP=cfg.get("cpp", 1),
-                     CARRY=bool(cfg.get("carry")))
+                     CARRY=bool(cfg.get("carry")), EVEN=bool(cfg.get("even")))
     elif ps == "dv":
         c.update(BV=min(cfg["BVD"], triton.next_power_of_2(V)), LEVELS=cfg["BT"].bit_length() - 1,
                  PAIRS=kind_id != 3 and cfg.get("BKC", K) < K)
     elif ps == "dhdv":
         c.update(BV=min(cfg["BVD"], triton.next_power_of_2(V)), HAS_DHT=True, HAS_H0=True,
                  PAIRS=cfg.get("BKC", K) < K, TMA=bool(cfg.get("tma")),
-                 EVERY=cfg["cpp"] if cfg.get("carry") else 1)  # one dS stored per cpp chunks (bwd.launch_bwd)
+                 EVERY=cfg["cpp"] if cfg.get("carry") else 1,  # one dS stored per cpp chunks (bwd.launch_bwd)
+                 EVEN=bool(cfg.get("even")))
         if c["TMA"]:  # q, k, do as tensor descriptors of one chunk's rows (dhdv.launch_dhdv)
             sig.update({p: f"tensordesc<{dt}[1,{cfg['BT']},1,{c[b]}]>"
                         for p, b in (("q", "BK"), ("k", "BK"), ("do", "BV"))})
@@ -158,6 +167,53 @@ def sass_counts(kernel) -> dict:
     return {op: ops.count(op) for op in SASS_CLASSES} | {"total": len(ops)}
 
 
+_LINE = re.compile(r'//## File "([^"]+)", line (\d+)')
+_OP = re.compile(r"/\*[0-9a-f]+\*/\s+(?:@!?U?P\w+\s+)?([A-Z][A-Z0-9_]*)")
+
+
+def sass_lines(kernel) -> list[dict]:
+    """The kernel's SASS instructions grouped by the source line each comes from: dicts `where`
+    (file:line, or "?" before the first line marker), `count`, `ops` (opcode -> count), most first.
+    The counts add up to sass_counts' total."""
+    nvdisasm = os.path.join(os.path.dirname(triton.__file__), "backends", "nvidia", "bin", "nvdisasm")
+    with tempfile.NamedTemporaryFile("wb", suffix=".cubin", delete=False) as fh:
+        fh.write(kernel.asm["cubin"])
+    text = subprocess.run([nvdisasm, "-c", "-g", fh.name], capture_output=True, text=True, check=False).stdout
+    os.unlink(fh.name)
+    where, ops = "?", {}
+    for line in text.splitlines():
+        if m := _LINE.search(line):
+            where = f"{m.group(1)}:{m.group(2)}"
+        elif m := _OP.search(line):
+            ops.setdefault(where, Counter())[m.group(1)] += 1
+    rows = [{"where": w, "count": sum(c.values()), "ops": dict(c.most_common())} for w, c in ops.items()]
+    return sorted(rows, key=lambda r: -r["count"])
+
+
+def _source(where: str) -> str:
+    """The stripped text of `file:line`, or "" where it cannot be read."""
+    path, _, num = where.rpartition(":")
+    try:
+        with open(path, encoding="utf-8") as fh:
+            return fh.read().splitlines()[int(num) - 1].strip()
+    except (OSError, ValueError, IndexError):
+        return ""
+
+
+def print_lines(name: str, d: int, dt: str, kind_id: int, top: int = 40) -> None:
+    """`--lines`: config `name`'s kernel at head dim d, its SASS by source line (sass_lines)."""
+    cfg = config_by_name(name)
+    kernel = compile_config(cfg, kind_id, d, d, dt)
+    rows = sass_lines(kernel)
+    total = sum(r["count"] for r in rows)
+    print(f"{name} D={d} {dt} kind {kind_id}: {total} SASS instructions per thread, {len(rows)} source lines")
+    for r in rows[:top]:
+        short = r["where"].replace(os.path.dirname(os.path.dirname(triton.__file__)) + os.sep, "")
+        short = short.replace(os.getcwd() + os.sep, "")
+        ops = " ".join(f"{op} {n}" for op, n in list(r["ops"].items())[:6])
+        print(f"{r['count']:6d} {100 * r['count'] / total:5.1f}%  {short:45s} {ops}\n{'':14s}{_source(r['where'])}")
+
+
 def ptx_digest(kernel) -> str:
     """First 16 hex digits of the sha256 of the kernel's PTX without its debug information (`.loc`
     and `.file` directives, comments, `$L__tmp` labels, the `.debug` sections)."""
@@ -208,7 +264,15 @@ def main() -> None:
                     help="also static SASS instruction counts per thread, and per row (per_row)")
     ap.add_argument("--ptx-digest", action="store_true",
                     help="also each kernel's ptx_digest (equal before and after a no-op refactor)")
+    ap.add_argument("--lines", metavar="CONFIG",
+                    help="only CONFIG's kernel (its pass), its SASS instructions by source line")
+    ap.add_argument("--kind", default="scalar", choices=("static", "scalar", "vector"),
+                    help="the decay kind --lines compiles for (default scalar)")
     a = ap.parse_args()
+    if a.lines:
+        for d in a.d:
+            print_lines(a.lines, d, a.dtype, {"static": 1, "scalar": 2, "vector": 3}[a.kind])
+        return
     for d in a.d:
         # the state sweeps launch on their own blocks and warps (64 x 64 and 4 unless a config says)
         dh = [dict(c, **{"pass": "dh", "name": _sweep_row(c, "dh", "dh"),
@@ -222,7 +286,7 @@ def main() -> None:
                for c in autotune_configs("bwd", d=d) if c.get("dv_split") and not c.get("dhdv")]
         dh += [dict(c, **{"pass": "dhdv", "name": f"dhdv-bt{c['BT']}-bv{c['BVD']}-w{c.get('dv_warps', 4)}"
                           + ("-tma" if c.get("tma") else "") + _cap_suffix(c)
-                          + (f"-every{c['cpp']}" if c.get("carry") else ""),
+                          + (f"-every{c['cpp']}" if c.get("carry") else "") + ("-even" if c.get("even") else ""),
                           "num_warps": c.get("dv_warps", 4)})
                for c in autotune_configs("bwd", d=d) if c.get("dhdv")]
         dh += [dict(c, **{"pass": "st", "name": _sweep_row(c, "st", "state"),

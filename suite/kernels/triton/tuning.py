@@ -68,23 +68,27 @@ def _sweep_tiles(cfg: dict, sweep: str, tiles: tuple[int, int, int] | None) -> d
 
 
 def _fwd(family, BT, BV, w, s, max_d=256, split=False, rows=False, tma=False, anchor=False, state=None,
-         maxnreg=None):
+         maxnreg=None, even=False):
     """rows: the sweep applies a scalar decay to its products' rows (fwd.rows_output); tma: it
     reads q, k, v through tensor descriptors (fwd.fwd_kernel), the split output pass its states;
     anchor: vector scores from one anchor per chunk where its decay allows (common.vector_scores);
     state: (BKS, BVS, warps) of the split schedule's state pass (fwd.state_pass); maxnreg: the
-    registers per thread fwd_kernel is capped at (launch.launch; not with split)."""
-    if maxnreg and split:
-        raise ValueError("maxnreg caps fwd_kernel, which a split forward does not launch")
+    registers per thread fwd_kernel is capped at (launch.launch; not with split); even: fwd_kernel
+    loads and stores without bounds checks where every tile lies inside (common.even_tiles; not
+    with split)."""
+    if (maxnreg or even) and split:
+        raise ValueError("maxnreg and even apply to fwd_kernel, which a split forward does not launch")
     name = f"fwd-{family}{'-split' if split else ''}-bt{BT}-bv{BV}-w{w}-s{s}"
     cfg = {"name": name + ("-rows" if rows else "") + ("-tma" if tma else "") + ("-anchor" if anchor else "")
-           + (f"-r{maxnreg}" if maxnreg else ""),
+           + (f"-r{maxnreg}" if maxnreg else "") + ("-even" if even else ""),
            "pass": "fwd", "family": family, "BT": BT, "BV": BV, "num_warps": w, "num_stages": s,
            "max_d": max_d, "split": split, "rows": rows, "tma": tma}
     if anchor:
         cfg["anchor"] = True
     if maxnreg:
         cfg["maxnreg"] = maxnreg
+    if even:
+        cfg["even"] = True
     return _sweep_tiles(cfg, "st", state)
 
 
@@ -101,7 +105,7 @@ def _pending(*cfgs):
 
 
 def _bwd(family, BT, BV, w, s, max_d=256, dv=None, bkc=None, dv_warps=None, dhdv=False, tma=False,
-         anchor=False, dh=None, maxnreg=None, dv_maxnreg=None, cpp=None, carry=False):
+         anchor=False, dh=None, maxnreg=None, dv_maxnreg=None, cpp=None, carry=False, even=False):
     """dv: the V-block of a separate dv pass (`dv_split`, bwd.py step 3), bkc: the chunk pass's
     K-block under dv_split (scalar family: the gate's gradient then comes in parts), dv_warps:
     the dv pass's warps (4 unless given), dhdv: dv in the state-gradient sweep instead (dhdv.py),
@@ -111,21 +115,24 @@ def _bwd(family, BT, BV, w, s, max_d=256, dv=None, bkc=None, dv_warps=None, dhdv
     cpp: the consecutive chunks each program of the chunk pass takes, in a software-pipelined loop;
     carry: those programs walk their chunks last to first carrying the state gradient, which the
     dhdv sweep then stores for one chunk in cpp (needs dhdv and cpp > 1; one [K, V] tile, so a
-    carry config's max_d is at most its BV)."""
+    carry config's max_d is at most its BV); even: the dhdv sweep and the chunk pass load and store
+    without bounds checks where every tile lies inside (common.even_tiles; needs dhdv)."""
     if dv_maxnreg and dv is None:
         raise ValueError("dv_maxnreg caps the dv pass or the dhdv sweep, which need dv (dv_split)")
+    if even and not dhdv:
+        raise ValueError("even applies to the dhdv sweep and the chunk pass (needs dhdv)")
     if carry and not (dhdv and cpp and cpp > 1 and max_d <= BV):
         raise ValueError("carry needs dhdv, cpp > 1 and max_d <= BV (the chunk pass holds one [K, V] tile)")
     name = (f"bwd-{family}-bt{BT}-bv{BV}-w{w}-s{s}" + (f"-dv{dv}" if dv else "") + (f"-k{bkc}" if bkc else "")
             + (f"-dvw{dv_warps}" if dv_warps else "") + ("-dhdv" if dhdv else "") + ("-tma" if tma else "")
             + ("-anchor" if anchor else "") + (f"-r{maxnreg}" if maxnreg else "")
             + (f"-dvr{dv_maxnreg}" if dv_maxnreg else "") + (f"-c{cpp}" if cpp else "")
-            + ("-carry" if carry else ""))
+            + ("-carry" if carry else "") + ("-even" if even else ""))
     cfg = {"name": name, "pass": "bwd", "family": family, "BT": BT, "BV": BV, "num_warps": w,
            "num_stages": s, "max_d": max_d, "dv_split": dv is not None}
     for key, val in (("BVD", dv), ("BKC", bkc), ("dv_warps", dv_warps), ("dhdv", dhdv), ("tma", tma),
                      ("anchor", anchor), ("maxnreg", maxnreg), ("dv_maxnreg", dv_maxnreg), ("cpp", cpp),
-                     ("carry", carry)):
+                     ("carry", carry), ("even", even)):
         if val:
             cfg[key] = val
     return _sweep_tiles(cfg, "dh", dh)
@@ -230,6 +237,14 @@ _CONFIGS = [
     *_pending(_bwd("scalar", 64, 64, 4, 2, max_d=64, dv=64, bkc=64, dhdv=True, dv_maxnreg=168, cpp=4, carry=True),
               _bwd("scalar", 64, 64, 4, 2, max_d=64, dv=64, bkc=64, dhdv=True, dv_maxnreg=168, cpp=8, carry=True),
               _bwd("scalar", 64, 64, 4, 2, max_d=64, dv=64, bkc=64, dhdv=True, cpp=4, carry=True)),
+    # v27 (NOTES.md): the D = 64 step's picks without bounds checks where T is a multiple of the
+    # chunk and D of the blocks (`even`: no per-element predicates on the loads and stores; SASS
+    # per thread: fwd_kernel -6 to -12 %, the dhdv sweep -10 to -13 %, the chunk pass -6 %)
+    *_pending(_fwd("scalar", 64, 64, 4, 2, max_d=64, maxnreg=168, even=True), _fwd("scalar", 64, 64, 4, 2, even=True),
+              _bwd("scalar", 64, 64, 4, 2, max_d=64, dv=64, bkc=64, dhdv=True, dv_maxnreg=168, cpp=4, even=True),
+              _bwd("scalar", 64, 64, 4, 2, max_d=64, dv=64, bkc=64, dhdv=True, cpp=2, even=True),
+              _bwd("scalar", 64, 64, 4, 2, max_d=64, dv=64, bkc=64, dhdv=True, dv_maxnreg=168, cpp=4, carry=True,
+                   even=True)),
 ]
 # The chunk size a training step uses when nothing is pinned, by (family, max(K, V) <= 64).
 # Vector at D = 128: 32 rows since v13b (anchor, H100: fwd 1.625 + bwd 3.397 ms against
