@@ -126,6 +126,9 @@
 #           `even`): the step's per-config times with every pending config among the candidates
 #           (gpu_tune; TUNE_LIMIT, default 150 s), then the `carry` and `even` configs pinned
 #           (conformance; CONF_LIMIT, default 150 s)
+#   v27b    the D = 64 scalar rows beside fla and SDPA with the pending configs among the autotuner's
+#           candidates (SUITE_TRITON_PENDING=1; BENCH_LIMIT, default 420 s: fla autotunes on a fresh
+#           machine); each row records the configs it ran
 #   v24h    the targets measured on this tree, in one call of a few minutes (H200): the
 #           ceilings, the anchor's static, scalar and vector rows (ours beside SDPA; fla's vector
 #           backward autotunes for minutes on a fresh machine, so fla is left to v19a), then the
@@ -805,6 +808,12 @@ case "${1:-main}" in
     pending_d64 v27a "carry or even"
     scrub
     (cd "$OUT" && tar czf v27a.tgz ./*.log && rm -f ./*.log)
+    ;;
+  v27b)  # the D = 64 rows, pending configs among the candidates (header)
+    SUITE_TRITON_PENDING=1 bench bench_d64_pending "${BENCH_LIMIT:-420}" --shapes B32_T2048_H12_D64 B8_T2048_H32_D64 \
+      --kinds scalar --backends triton fla sdpa
+    scrub
+    (cd "$OUT" && tar czf v27b.tgz bench_*/ ./*.log && rm -rf bench_*/ ./*.log)
     ;;
   v24h)  # the targets on this tree (header)
     python3 -m suite.bench.ceilings | tee "$OUT/ceilings_v24h.json"
