@@ -120,3 +120,20 @@ def test_sass_lines_account_for_every_instruction(tmp_path):
                          text=True, check=True).stdout.split()
     assert int(out[0]) == int(out[1]) > 0
     assert [os.path.basename(w) for w in out[2:]] == [f"mod_a.py:{dot_line}"]
+
+
+def test_config_part_names_a_kernel_the_config_launches():
+    """`--part` (config_part): a dhdv config's sweep compiles as the dhdv pass on its dv warps; a
+    part the config does not launch is refused in one sentence that lists the parts."""
+    from suite.errors import SuiteError
+    from suite.kernels.triton.resources import config_part
+    from suite.kernels.triton.tuning import config_by_name
+
+    cfg = config_by_name("bwd-scalar-bt64-bv64-w4-s2-dv64-k64-dvw8-dhdv")
+    assert config_part(cfg, "main") is cfg
+    part = config_part(cfg, "dhdv")
+    assert (part["pass"], part["num_warps"], cfg["pass"]) == ("dhdv", 8, "bwd")
+    with pytest.raises(SuiteError, match="launches no 'st' kernel; --part takes main, dhdv"):
+        config_part(cfg, "st")
+    with pytest.raises(SuiteError, match="launches no 'dv' kernel"):
+        config_part(cfg, "dv")

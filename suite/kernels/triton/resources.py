@@ -13,10 +13,11 @@ differ from the GPU machine's (numbers are leads, checked against measured times
     python -m suite.kernels.triton.resources --d 128 --ptx-digest # + a digest of each kernel's PTX
     python -m suite.kernels.triton.resources --d 64 --lines CONFIG  # one config's SASS by source line
 
-`--lines` attributes each SASS instruction of CONFIG's kernel (its pass: the chunk pass for a
-backward config) to the source line it was compiled from (the line information nvdisasm prints)
-and lists the lines with the most, with their instruction classes: where a kernel bound by its own
-instruction stream spends it. `--kind` picks the decay kind it is compiled for (default scalar).
+`--lines` attributes each SASS instruction of CONFIG's kernel (the forward's or the chunk pass;
+`--part dhdv|dv|dh|st` one of the config's other kernels) to the source line it was compiled from
+(the line information nvdisasm prints) and lists the lines with the most, with their instruction
+classes: where a kernel bound by its own instruction stream spends it. `--kind` picks the decay
+kind it is compiled for (default scalar).
 
 `--ptx-digest` tells whether a change to the kernels' source is a no-op for the GPU: the same
 command on the tree before and after a refactor, then `diff` of the two listings. The digest
@@ -35,6 +36,7 @@ import hashlib
 import os
 import re
 import subprocess
+import sys
 import tempfile
 from collections import Counter
 
@@ -42,6 +44,7 @@ import triton
 from triton.backends.compiler import GPUTarget
 from triton.compiler import ASTSource
 
+from suite.errors import SuiteError
 from suite.kernels.triton.bwd import bwd_chunk_kernel, bwd_dh_kernel, bwd_dv_kernel
 from suite.kernels.triton.dhdv import bwd_dhdv_kernel
 from suite.kernels.triton.fwd import fwd_kernel, fwd_output_kernel, fwd_state_kernel
@@ -200,13 +203,30 @@ def _source(where: str) -> str:
         return ""
 
 
-def print_lines(name: str, d: int, dt: str, kind_id: int, top: int = 40) -> None:
-    """`--lines`: config `name`'s kernel at head dim d, its SASS by source line (sass_lines)."""
-    cfg = config_by_name(name)
-    kernel = compile_config(cfg, kind_id, d, d, dt)
+def config_part(cfg: dict, part: str) -> dict:
+    """cfg as compile_config takes it for one of its kernels: "main" (fwd_kernel or the split
+    output pass; the chunk pass), "dhdv" (the dhdv sweep), "dv" (the dv pass), "dh" (the
+    state-gradient sweep) or "st" (the split forward's state pass), with the warps that kernel
+    launches with."""
+    if part == "main":
+        return cfg
+    ok = {"dhdv": cfg.get("dhdv"), "dv": cfg.get("dv_split") and not cfg.get("dhdv"),
+          "dh": cfg["pass"] == "bwd" and not cfg.get("dhdv"), "st": cfg["pass"] == "fwd" and cfg.get("split")}
+    if not ok.get(part):
+        raise SuiteError(f"config {cfg['name']} launches no '{part}' kernel; --part takes main, dhdv, dv, dh "
+                         "or st, as the config's pass and keys allow")
+    warps = cfg.get("dv_warps", 4) if part in ("dhdv", "dv") else sweep_launch(cfg, part)[2]
+    return dict(cfg, **{"pass": part, "num_warps": warps})
+
+
+def print_lines(name: str, d: int, dt: str, kind_id: int, part: str = "main", top: int = 40) -> None:
+    """`--lines`: config `name`'s kernel `part` (config_part) at head dim d, its SASS by source
+    line (sass_lines)."""
+    kernel = compile_config(config_part(config_by_name(name), part), kind_id, d, d, dt)
     rows = sass_lines(kernel)
     total = sum(r["count"] for r in rows)
-    print(f"{name} D={d} {dt} kind {kind_id}: {total} SASS instructions per thread, {len(rows)} source lines")
+    print(f"{name} ({part}) D={d} {dt} kind {kind_id}: {total} SASS instructions per thread, "
+          f"{len(rows)} source lines")
     for r in rows[:top]:
         short = r["where"].replace(os.path.dirname(os.path.dirname(triton.__file__)) + os.sep, "")
         short = short.replace(os.getcwd() + os.sep, "")
@@ -268,10 +288,12 @@ def main() -> None:
                     help="only CONFIG's kernel (its pass), its SASS instructions by source line")
     ap.add_argument("--kind", default="scalar", choices=("static", "scalar", "vector"),
                     help="the decay kind --lines compiles for (default scalar)")
+    ap.add_argument("--part", default="main", choices=("main", "dhdv", "dv", "dh", "st"),
+                    help="which of --lines CONFIG's kernels (config_part; default main)")
     a = ap.parse_args()
     if a.lines:
         for d in a.d:
-            print_lines(a.lines, d, a.dtype, {"static": 1, "scalar": 2, "vector": 3}[a.kind])
+            print_lines(a.lines, d, a.dtype, {"static": 1, "scalar": 2, "vector": 3}[a.kind], a.part)
         return
     for d in a.d:
         # the state sweeps launch on their own blocks and warps (64 x 64 and 4 unless a config says)
@@ -318,4 +340,8 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    try:
+        main()
+    except SuiteError as exc:  # bad input: one sentence, no traceback, status 2 (suite.errors)
+        print(f"error: {exc}", file=sys.stderr)
+        raise SystemExit(2) from None
