@@ -161,30 +161,30 @@ def sass_counts(kernel) -> dict:
     """Static SASS instruction counts of the kernel (per thread, nvdisasm bundled with Triton): the
     shared-memory traffic (LDS/STS/LDSM), barriers, shuffles, tensor-core and special-function
     instructions, global and local (spill) loads/stores, TMA loads; `total` all instructions."""
-    nvdisasm = os.path.join(os.path.dirname(triton.__file__), "backends", "nvidia", "bin", "nvdisasm")
-    with tempfile.NamedTemporaryFile("wb", suffix=".cubin", delete=False) as fh:
-        fh.write(kernel.asm["cubin"])
-    text = subprocess.run([nvdisasm, "-c", fh.name], capture_output=True, text=True, check=False).stdout
-    os.unlink(fh.name)
-    ops = re.findall(r"/\*[0-9a-f]+\*/\s+(?:@!?U?P\w+\s+)?([A-Z][A-Z0-9_]*)", text)
+    ops = _OP.findall(_disassemble(kernel))
     return {op: ops.count(op) for op in SASS_CLASSES} | {"total": len(ops)}
 
 
-_LINE = re.compile(r'//## File "([^"]+)", line (\d+)')
-_OP = re.compile(r"/\*[0-9a-f]+\*/\s+(?:@!?U?P\w+\s+)?([A-Z][A-Z0-9_]*)")
+_OP = re.compile(r"/\*[0-9a-f]+\*/\s+(?:@!?U?P\w+\s+)?([A-Z][A-Z0-9_]*)")  # an instruction's opcode
+_LINE = re.compile(r'//## File "([^"]+)", line (\d+)')  # nvdisasm -g: the source line that follows
+
+
+def _disassemble(kernel, *flags: str) -> str:
+    """The kernel's SASS as text (the nvdisasm bundled with Triton, `-c` plus flags)."""
+    nvdisasm = os.path.join(os.path.dirname(triton.__file__), "backends", "nvidia", "bin", "nvdisasm")
+    with tempfile.NamedTemporaryFile("wb", suffix=".cubin", delete=False) as fh:
+        fh.write(kernel.asm["cubin"])
+    text = subprocess.run([nvdisasm, "-c", *flags, fh.name], capture_output=True, text=True, check=False).stdout
+    os.unlink(fh.name)
+    return text
 
 
 def sass_lines(kernel) -> list[dict]:
     """The kernel's SASS instructions grouped by the source line each comes from: dicts `where`
     (file:line, or "?" before the first line marker), `count`, `ops` (opcode -> count), most first.
     The counts add up to sass_counts' total."""
-    nvdisasm = os.path.join(os.path.dirname(triton.__file__), "backends", "nvidia", "bin", "nvdisasm")
-    with tempfile.NamedTemporaryFile("wb", suffix=".cubin", delete=False) as fh:
-        fh.write(kernel.asm["cubin"])
-    text = subprocess.run([nvdisasm, "-c", "-g", fh.name], capture_output=True, text=True, check=False).stdout
-    os.unlink(fh.name)
     where, ops = "?", {}
-    for line in text.splitlines():
+    for line in _disassemble(kernel, "-g").splitlines():
         if m := _LINE.search(line):
             where = f"{m.group(1)}:{m.group(2)}"
         elif m := _OP.search(line):
@@ -297,22 +297,19 @@ def main() -> None:
         return
     for d in a.d:
         # the state sweeps launch on their own blocks and warps (64 x 64 and 4 unless a config says)
-        dh = [dict(c, **{"pass": "dh", "name": _sweep_row(c, "dh", "dh"),
-                         "num_warps": sweep_launch(c, "dh")[2]})
+        # each config's other kernels (config_part), named by what sets them apart
+        dh = [dict(config_part(c, "dh"), name=_sweep_row(c, "dh", "dh"))
               for c in autotune_configs("bwd", d=d) if c["BV"] == 64 and not c.get("dhdv")]
-        dh += [dict(c, **{"pass": "dv", "name": f"dv-{c['family']}-bt{c['BT']}-bv{c['BVD']}"
-                          + (f"-k{c['BKC']}" if "BKC" in c and c["family"] == "scalar" else "")
-                          + (f"-w{c['dv_warps']}" if "dv_warps" in c else "")
-                          + ("-anchor" if c.get("anchor") else "") + _cap_suffix(c),
-                          "num_warps": c.get("dv_warps", 4)})
+        dh += [dict(config_part(c, "dv"), name=f"dv-{c['family']}-bt{c['BT']}-bv{c['BVD']}"
+                    + (f"-k{c['BKC']}" if "BKC" in c and c["family"] == "scalar" else "")
+                    + (f"-w{c['dv_warps']}" if "dv_warps" in c else "")
+                    + ("-anchor" if c.get("anchor") else "") + _cap_suffix(c))
                for c in autotune_configs("bwd", d=d) if c.get("dv_split") and not c.get("dhdv")]
-        dh += [dict(c, **{"pass": "dhdv", "name": f"dhdv-bt{c['BT']}-bv{c['BVD']}-w{c.get('dv_warps', 4)}"
-                          + ("-tma" if c.get("tma") else "") + _cap_suffix(c)
-                          + (f"-every{c['cpp']}" if c.get("carry") else "") + ("-even" if c.get("even") else ""),
-                          "num_warps": c.get("dv_warps", 4)})
+        dh += [dict(config_part(c, "dhdv"), name=f"dhdv-bt{c['BT']}-bv{c['BVD']}-w{c.get('dv_warps', 4)}"
+                    + ("-tma" if c.get("tma") else "") + _cap_suffix(c)
+                    + (f"-every{c['cpp']}" if c.get("carry") else "") + ("-even" if c.get("even") else ""))
                for c in autotune_configs("bwd", d=d) if c.get("dhdv")]
-        dh += [dict(c, **{"pass": "st", "name": _sweep_row(c, "st", "state"),
-                          "num_warps": sweep_launch(c, "st")[2]})
+        dh += [dict(config_part(c, "st"), name=_sweep_row(c, "st", "state"))
                for c in autotune_configs("fwd", d=d) if c["split"]]
         for cfg in autotune_configs(d=d) + list({c["name"]: c for c in dh}.values()):
             kind_id = 3 if cfg["family"] == "vector" else 2
