@@ -232,48 +232,6 @@ def test_chunks_per_program_set_the_chunk_pass_grid(monkeypatch, cfg, cpp):
     assert seen == [((1, -(-3 // cpp), 2), cpp)], seen
 
 
-@pytest.mark.parametrize("cfg, stored", [("bwd-scalar-bt64-bv64-w4-s2-dv64-k64-dhdv-dvr168-c4", [0, 1, 2, 3, 4]),
-                                         ("bwd-scalar-bt64-bv64-w4-s2-dv64-k64-dhdv-dvr168-c4-carry", [3, 4])])
-def test_carry_configs_store_one_state_gradient_per_program(monkeypatch, cfg, stored):
-    """With `carry` the dhdv sweep stores dS_n only for each chunk-pass program's last chunk (T =
-    300 over 64-row chunks: NT = 5, programs of cpp = 4 end at chunks 3 and 4); every other slot of
-    `dstates` keeps the NaN it was poisoned with. The chunk pass is told to carry."""
-    from suite.kernels.triton import bwd, dhdv, pinned
-
-    written, carry = [], []
-    real_dhdv, real_bwd = dhdv.launch, bwd.launch
-
-    def sweep(kernel, grid, *args, **kw):
-        dstates = args[6]  # bwd_dhdv_kernel(q, k, v, g, do, dht, dstates, ...): [B, H, NT, K, V]
-        dstates.fill_(float("nan"))
-        real_dhdv(kernel, grid, *args, **kw)
-        written.append(dstates.isfinite().all(-1).all(-1).all(0).all(0).nonzero().flatten().tolist())
-
-    def chunk_pass(kernel, grid, *args, **kw):
-        if _jit(kernel).__name__ == "bwd_chunk_kernel":
-            carry.append(kw["CARRY"])
-        return real_bwd(kernel, grid, *args, **kw)
-
-    monkeypatch.setattr(dhdv, "launch", sweep)
-    monkeypatch.setattr(bwd, "launch", chunk_pass)
-    case = make_case("scalar", "medium", B=1, T=300, H=2, K=16, V=16, dtype=torch.float32, seed=3, h0=True)
-    with pinned(cfg):
-        run_case(case, "triton")
-    assert written == [stored], written
-    assert carry == [len(stored) < 5], carry
-
-
-def test_carry_needs_the_dhdv_sweep_and_several_chunks():
-    from suite.kernels.triton.tuning import _bwd
-
-    with pytest.raises(ValueError, match="carry needs dhdv"):
-        _bwd("scalar", 64, 64, 4, 2, max_d=64, dv=64, bkc=64, cpp=4, carry=True)
-    with pytest.raises(ValueError, match="carry needs dhdv"):
-        _bwd("scalar", 64, 64, 4, 2, max_d=64, dv=64, bkc=64, dhdv=True, carry=True)
-    with pytest.raises(ValueError, match="max_d <= BV"):
-        _bwd("scalar", 64, 64, 4, 2, dv=64, bkc=64, dhdv=True, cpp=4, carry=True)
-
-
 @pytest.mark.parametrize("T, even", [(128, True), (130, False)])
 def test_even_configs_drop_bounds_checks_only_where_every_tile_fits(monkeypatch, T, even):
     """`even` configs launch fwd_kernel, the dhdv sweep and the chunk pass with EVEN exactly where

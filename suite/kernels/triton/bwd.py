@@ -55,7 +55,6 @@ from suite.kernels.triton.common import (
     intra_pairs,
     load_gate,
     load_tile,
-    rows_scaled,
     scalar_mask,
     seq_offset,
     store_tile,
@@ -66,7 +65,6 @@ from suite.kernels.triton.dhdv import launch_dhdv
 from suite.kernels.triton.fwd import (
     anchored,
     carry_state,
-    decay_state,
     decayed_qk,
     intra_scores,
     load_chunk,
@@ -138,34 +136,24 @@ def bwd_chunk_kernel(q, k, v, g, states, dstates, do, dq, dk, dv, dg, scale, T, 
                      BT: tl.constexpr, BK: tl.constexpr, BV: tl.constexpr, KIND: tl.constexpr,
                      LEVELS: tl.constexpr, HAS_DG: tl.constexpr, HAS_DV: tl.constexpr,
                      PAIRS: tl.constexpr, IEEE: tl.constexpr, ANCHOR: tl.constexpr = False,
-                     CPP: tl.constexpr = 1, CARRY: tl.constexpr = False, EVEN: tl.constexpr = False):
+                     CPP: tl.constexpr = 1, EVEN: tl.constexpr = False):
     """dq, dk (K-block i_k of BK channels), the gate's row gradient and, with HAS_DV (then
     BK = K), dv of CPP consecutive chunks (program_id(1) * CPP onwards); module doc, step 2.
     Scalar kinds over several K-blocks (PAIRS off) write their share of dg as part i_k, DGP
     elements after part i_k - 1. With CPP > 1 the chunks are a loop that Triton software-pipelines
-    (the kernel's num_stages): the next chunk's tiles load while this one computes. With CARRY
-    (CPP > 1, one [K, V] tile) the loop runs from the program's last chunk to its first and reads
-    dS of the last one only (the dhdv sweep stored no other, EVERY = CPP), carrying dS_{n-1} from
-    each chunk to the one before it (chunk_grads). EVEN: no bounds checks (every tile lies inside,
-    common.even_tiles)."""
+    (the kernel's num_stages): the next chunk's tiles load while this one computes. EVEN: no
+    bounds checks (every tile lies inside, common.even_tiles)."""
     i_k = tl.program_id(0)
     i_c = tl.program_id(1)
     i_bh = tl.program_id(2)
     if CPP == 1:  # no loop: a one-trip loop would still be pipelined (its loads staged in shared memory)
         chunk_grads(q, k, v, g, states, dstates, do, dq, dk, dv, dg, scale, T, NT, DGP, i_k, i_c,
-                    i_bh, H, K, V, BT, BK, BV, KIND, LEVELS, HAS_DG, HAS_DV, PAIRS, IEEE, ANCHOR, 0.0, False, EVEN)
-    elif CARRY:
-        n_last = tl.minimum(i_c * CPP + CPP, NT) - 1
-        dS = load_tile(dstates + (i_bh.to(tl.int64) * NT + n_last) * K * V, K, V, V, 0, 0, BK, BV, EVEN).to(tl.float32)
-        for i in tl.range(0, n_last - i_c * CPP + 1):
-            dS = chunk_grads(q, k, v, g, states, dstates, do, dq, dk, dv, dg, scale, T, NT, DGP, i_k,
-                             n_last - i, i_bh, H, K, V, BT, BK, BV, KIND, LEVELS, HAS_DG, HAS_DV, PAIRS,
-                             IEEE, ANCHOR, dS, True, EVEN)
+                    i_bh, H, K, V, BT, BK, BV, KIND, LEVELS, HAS_DG, HAS_DV, PAIRS, IEEE, ANCHOR, EVEN)
     else:
         n0 = i_c * CPP
         for n in tl.range(n0, tl.minimum(n0 + CPP, NT)):
             chunk_grads(q, k, v, g, states, dstates, do, dq, dk, dv, dg, scale, T, NT, DGP, i_k, n,
-                        i_bh, H, K, V, BT, BK, BV, KIND, LEVELS, HAS_DG, HAS_DV, PAIRS, IEEE, ANCHOR, 0.0, False, EVEN)
+                        i_bh, H, K, V, BT, BK, BV, KIND, LEVELS, HAS_DG, HAS_DV, PAIRS, IEEE, ANCHOR, EVEN)
 
 
 @triton.jit
@@ -173,12 +161,8 @@ def chunk_grads(q, k, v, g, states, dstates, do, dq, dk, dv, dg, scale, T, NT, D
                 H: tl.constexpr, K: tl.constexpr, V: tl.constexpr,
                 BT: tl.constexpr, BK: tl.constexpr, BV: tl.constexpr, KIND: tl.constexpr,
                 LEVELS: tl.constexpr, HAS_DG: tl.constexpr, HAS_DV: tl.constexpr,
-                PAIRS: tl.constexpr, IEEE: tl.constexpr, ANCHOR: tl.constexpr,
-                dS_in, CARRY: tl.constexpr, EVEN: tl.constexpr = False):
-    """bwd_chunk_kernel's work for chunk n of sequence-head i_bh, K-block i_k. With CARRY (one
-    [K, V] tile: BK = K, BV = V) dS_n is `dS_in` [BK, BV] fp32 rather than read from `dstates`,
-    and the function returns dS_{n-1} = 2^Λ dS_n + scale * q^T (do ⊙ 2^G), the sweep's step
-    (dhdv.py) on this chunk's q and do; without, dS_in is a placeholder, returned as given."""
+                PAIRS: tl.constexpr, IEEE: tl.constexpr, ANCHOR: tl.constexpr, EVEN: tl.constexpr = False):
+    """bwd_chunk_kernel's work for chunk n of sequence-head i_bh, K-block i_k."""
     i_b = i_bh // H
     i_h = i_bh % H
     DT: tl.constexpr = q.dtype.element_ty
@@ -216,13 +200,7 @@ def chunk_grads(q, k, v, g, states, dstates, do, dq, dk, dv, dg, scale, T, NT, D
         b_v = load_tile(v + off_v, T, V, H * V, n * BT, c, BT, BV, EVEN)    # [BT, BV]
         b_do = load_tile(do + off_v, T, V, H * V, n * BT, c, BT, BV, EVEN)  # [BT, BV]
         S = load_tile(states + st, K, V, V, c_k, c, BK, BV, EVEN)          # [BK, BV] S_{n-1}
-        if CARRY:  # dS_n as the stored one would be (DT); dS_{n-1} at once, so dS_n in fp32 dies here
-            tl.static_assert(BV >= V, "a carried dS is one [K, V] tile (b_do: all of do's row)")
-            dS = dS_in.to(DT)                                            # [BK, BV] dS_n
-            dod = (rows_scaled(b_do.to(tl.float32), tl.exp2(G), KIND) * scale).to(DT)
-            dS_prev = decay_state(dS_in, L, KIND) + dot(tl.trans(b_q.to(DT)), dod, IEEE)  # dot's accumulator
-        else:
-            dS = load_tile(dstates + st, K, V, V, c_k, c, BK, BV, EVEN)    # [BK, BV] dS_n
+        dS = load_tile(dstates + st, K, V, V, c_k, c, BK, BV, EVEN)      # [BK, BV] dS_n
         dP += dot(b_do.to(DT), tl.trans(b_v.to(DT)), IEEE)
         dq_x += dot(b_do.to(DT), tl.trans(S.to(DT)), IEEE)
         dk_x += dot(b_v.to(DT), tl.trans(dS.to(DT)), IEEE)
@@ -265,9 +243,6 @@ def chunk_grads(q, k, v, g, states, dstates, do, dq, dk, dv, dg, scale, T, NT, D
         b_dk = dot(tl.trans(dPD), b_q.to(DT), IEEE) + dk_x
     store_tile(dq + off_k, b_dq, T, K, H * K, n * BT, c_k, BT, BK, EVEN)
     store_tile(dk + off_k, b_dk, T, K, H * K, n * BT, c_k, BT, BK, EVEN)
-    if not CARRY:
-        dS_prev = dS_in
-    return dS_prev
 
 
 @triton.jit(do_not_specialize=["scale", "T", "NT", "DGP"])
@@ -332,13 +307,9 @@ def launch_bwd(saved, do, dht, scale, kind_id, *, cfg, out):
     n_parts = nkb + cdiv(V, bvd)
     dg = q.new_empty((n_parts,) + out["dg"].shape, dtype=torch.float32) if parted else out["dg"]
     cpp = cfg.get("cpp", 1)  # chunks per program of the chunk pass
-    carry = bool(cfg.get("carry"))  # the chunk pass carries dS within its programs' chunks
     even = bool(cfg.get("even"))  # no bounds checks where every tile lies inside (common.even_tiles)
-    if carry and not (dhdv and nkb == 1 and BVF <= cfg["BV"] and cpp > 1):
-        raise ValueError(f"config {cfg['name']}: `carry` needs `dhdv`, cpp > 1 and one K-block and "
-                         f"V-block in the chunk pass (K = {K}, V = {V}, kind id {kind_id})")
     if dhdv:
-        launch_dhdv(q, k, v, saved["g"], do, dht, scale, kind_id, BT=BT, BV=bvd, every=cpp if carry else 1, even=even,
+        launch_dhdv(q, k, v, saved["g"], do, dht, scale, kind_id, BT=BT, BV=bvd, even=even,
                     num_warps=cfg.get("dv_warps", 4), num_stages=stages, maxnreg=cfg.get("dv_maxnreg"), ieee=ieee,
                     tma=bool(cfg.get("tma")), dstates=out["dstates"], dh0=out["dh0"], dv=out["dv"],
                     dg_parts=dg[nkb:] if parted else None)
@@ -350,7 +321,7 @@ def launch_bwd(saved, do, dht, scale, kind_id, *, cfg, out):
         H=H, K=K, V=V, BT=BT, BK=bkc, BV=min(cfg["BV"], BVF), KIND=kind_id,
         LEVELS=BT.bit_length() - 1, HAS_DG=has_dg, HAS_DV=not split,
         PAIRS=has_dg and kind_id != 3 and not parted, IEEE=ieee, ANCHOR=anchored(cfg, q), CPP=cpp,
-        CARRY=carry, EVEN=even and even_tiles(T, BT, (K, bkc), (V, min(cfg["BV"], BVF))),
+        EVEN=even and even_tiles(T, BT, (K, bkc), (V, min(cfg["BV"], BVF))),
         num_warps=cfg["num_warps"], num_stages=stages, maxnreg=cfg.get("maxnreg"),
     )
     if split and not dhdv:

@@ -48,13 +48,10 @@ def bwd_dhdv_kernel(q, k, v, g, do, dht, dstates, dh0, dv, dg, scale, T, NT, DGP
                     H: tl.constexpr, K: tl.constexpr, V: tl.constexpr,
                     BT: tl.constexpr, BK: tl.constexpr, BV: tl.constexpr, KIND: tl.constexpr,
                     HAS_DHT: tl.constexpr, HAS_H0: tl.constexpr, PAIRS: tl.constexpr,
-                    IEEE: tl.constexpr, TMA: tl.constexpr = False, EVERY: tl.constexpr = 1,
-                    EVEN: tl.constexpr = False):
+                    IEEE: tl.constexpr, TMA: tl.constexpr = False, EVEN: tl.constexpr = False):
     """Module doc; with TMA, q, k and do are tensor descriptors of one chunk's rows (as in
-    fwd.fwd_kernel), so the loop's pipelining prefetches them into shared memory. EVERY > 1:
-    dS_n is stored only for the last chunk of each group of EVERY (n % EVERY = EVERY - 1, and
-    n = NT - 1), the chunks a chunk-pass program that carries dS (`carry`) reads it for. EVEN:
-    no bounds checks (every tile lies inside, common.even_tiles)."""
+    fwd.fwd_kernel), so the loop's pipelining prefetches them into shared memory. EVEN: no bounds
+    checks (every tile lies inside, common.even_tiles)."""
     i_v = tl.program_id(0)
     i_bh = tl.program_id(1)
     i_b = i_bh // H
@@ -69,10 +66,7 @@ def bwd_dhdv_kernel(q, k, v, g, do, dht, dstates, dh0, dv, dg, scale, T, NT, DGP
         dS += load_tile(dht + s_b, K, V, V, 0, c_v, BK, BV)
     for i in range(NT):
         n = NT - 1 - i
-        if EVERY == 1:
-            store_tile(dstates + (i_bh.to(tl.int64) * NT + n) * K * V, dS, K, V, V, 0, c_v, BK, BV, EVEN)
-        elif (n % EVERY == EVERY - 1) | (n == NT - 1):
-            store_tile(dstates + (i_bh.to(tl.int64) * NT + n) * K * V, dS, K, V, V, 0, c_v, BK, BV, EVEN)
+        store_tile(dstates + (i_bh.to(tl.int64) * NT + n) * K * V, dS, K, V, V, 0, c_v, BK, BV, EVEN)
         t = n * BT + rt
         b_q = load_rows(q, i_b, i_h, T, H, K, n * BT, 0, BT, BK, TMA, EVEN)  # [BT, BK]
         b_k = load_rows(k, i_b, i_h, T, H, K, n * BT, 0, BT, BK, TMA, EVEN)  # [BT, BK]
@@ -94,13 +88,12 @@ def bwd_dhdv_kernel(q, k, v, g, do, dht, dstates, dh0, dv, dg, scale, T, NT, DGP
 
 
 def launch_dhdv(q, k, v, g, do, dht, scale, kind_id, *, BT, BV, num_warps, num_stages, ieee, tma,
-                dstates, dh0, dv, dg_parts, maxnreg=None, every=1, even=False):
+                dstates, dh0, dv, dg_parts, maxnreg=None, even=False):
     """bwd_dhdv_kernel over (V-blocks, B*H): fills dstates, dv, dh0 (when given) and, when
     `dg_parts` ([n_v_blocks, B, T, H] fp32) is given, the V-blocks' intra-chunk pair shares.
     tma: read q, k, do through tensor descriptors where the copy engine can (common.tma_ok);
-    maxnreg: the registers per thread are capped at (launch.launch); every: store dS_n only for
-    the last chunk of each group of `every` (bwd_dhdv_kernel's EVERY); even: without bounds
-    checks where every tile lies inside (common.even_tiles)."""
+    maxnreg: the registers per thread are capped at (launch.launch); even: without bounds checks
+    where every tile lies inside (common.even_tiles)."""
     B, T, H, K = q.shape
     V = v.shape[-1]
     BV = min(BV, pow2(V))
@@ -113,6 +106,6 @@ def launch_dhdv(q, k, v, g, do, dht, scale, kind_id, *, BT, BV, num_warps, num_s
         dh0 if dh0 is not None else dummy, dv, dg_parts if dg_parts is not None else dummy, scale,
         T, dstates.shape[2], B * T * H, H=H, K=K, V=V, BT=BT, BK=BK, BV=BV,
         KIND=kind_id, HAS_DHT=dht is not None, HAS_H0=dh0 is not None, PAIRS=dg_parts is not None,
-        IEEE=ieee, TMA=tma, EVERY=every, EVEN=even and even_tiles(T, BT, (K, BK), (V, BV)),
+        IEEE=ieee, TMA=tma, EVEN=even and even_tiles(T, BT, (K, BK), (V, BV)),
         num_warps=num_warps, num_stages=num_stages, maxnreg=maxnreg,
     )

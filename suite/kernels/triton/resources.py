@@ -93,14 +93,13 @@ def compile_config(cfg: dict, kind_id: int, K: int, V: int, dt: str = "bf16", le
                 c.update(BK=min(c["BK"], cfg.get("BKC", c["BK"])))
             whole_k = c["BK"] == triton.next_power_of_2(K)
             c.update(HAS_DG=True, HAS_DV=not split, PAIRS=kind_id != 3 and whole_k, CPP=cfg.get("cpp", 1),
-                     CARRY=bool(cfg.get("carry")), EVEN=bool(cfg.get("even")))
+                     EVEN=bool(cfg.get("even")))
     elif ps == "dv":
         c.update(BV=min(cfg["BVD"], triton.next_power_of_2(V)), LEVELS=cfg["BT"].bit_length() - 1,
                  PAIRS=kind_id != 3 and cfg.get("BKC", K) < K)
     elif ps == "dhdv":
         c.update(BV=min(cfg["BVD"], triton.next_power_of_2(V)), HAS_DHT=True, HAS_H0=True,
                  PAIRS=cfg.get("BKC", K) < K, TMA=bool(cfg.get("tma")),
-                 EVERY=cfg["cpp"] if cfg.get("carry") else 1,  # one dS stored per cpp chunks (bwd.launch_bwd)
                  EVEN=bool(cfg.get("even")))
         if c["TMA"]:  # q, k, do as tensor descriptors of one chunk's rows (dhdv.launch_dhdv)
             sig.update({p: f"tensordesc<{dt}[1,{cfg['BT']},1,{c[b]}]>"
@@ -307,7 +306,7 @@ def main() -> None:
                for c in autotune_configs("bwd", d=d) if c.get("dv_split") and not c.get("dhdv")]
         dh += [dict(config_part(c, "dhdv"), name=f"dhdv-bt{c['BT']}-bv{c['BVD']}-w{c.get('dv_warps', 4)}"
                     + ("-tma" if c.get("tma") else "") + _cap_suffix(c)
-                    + (f"-every{c['cpp']}" if c.get("carry") else "") + ("-even" if c.get("even") else ""))
+                    + ("-even" if c.get("even") else ""))
                for c in autotune_configs("bwd", d=d) if c.get("dhdv")]
         dh += [dict(config_part(c, "st"), name=_sweep_row(c, "st", "state"))
                for c in autotune_configs("fwd", d=d) if c["split"]]

@@ -105,7 +105,7 @@ def _pending(*cfgs):
 
 
 def _bwd(family, BT, BV, w, s, max_d=256, dv=None, bkc=None, dv_warps=None, dhdv=False, tma=False,
-         anchor=False, dh=None, maxnreg=None, dv_maxnreg=None, cpp=None, carry=False, even=False):
+         anchor=False, dh=None, maxnreg=None, dv_maxnreg=None, cpp=None, even=False):
     """dv: the V-block of a separate dv pass (`dv_split`, bwd.py step 3), bkc: the chunk pass's
     K-block under dv_split (scalar family: the gate's gradient then comes in parts), dv_warps:
     the dv pass's warps (4 unless given), dhdv: dv in the state-gradient sweep instead (dhdv.py),
@@ -113,26 +113,22 @@ def _bwd(family, BT, BV, w, s, max_d=256, dv=None, bkc=None, dv_warps=None, dhdv
     BVH, warps) of the state-gradient sweep (bwd.dh_sweep; not with dhdv); maxnreg, dv_maxnreg: the
     registers per thread the chunk pass, and the dv pass or dhdv sweep, are capped at (launch.launch);
     cpp: the consecutive chunks each program of the chunk pass takes, in a software-pipelined loop;
-    carry: those programs walk their chunks last to first carrying the state gradient, which the
-    dhdv sweep then stores for one chunk in cpp (needs dhdv and cpp > 1; one [K, V] tile, so a
-    carry config's max_d is at most its BV); even: the dhdv sweep and the chunk pass load and store
-    without bounds checks where every tile lies inside (common.even_tiles; needs dhdv)."""
+    even: the dhdv sweep and the chunk pass load and store without bounds checks where every tile
+    lies inside (common.even_tiles; needs dhdv)."""
     if dv_maxnreg and dv is None:
         raise ValueError("dv_maxnreg caps the dv pass or the dhdv sweep, which need dv (dv_split)")
     if even and not dhdv:
         raise ValueError("even applies to the dhdv sweep and the chunk pass (needs dhdv)")
-    if carry and not (dhdv and cpp and cpp > 1 and max_d <= BV):
-        raise ValueError("carry needs dhdv, cpp > 1 and max_d <= BV (the chunk pass holds one [K, V] tile)")
     name = (f"bwd-{family}-bt{BT}-bv{BV}-w{w}-s{s}" + (f"-dv{dv}" if dv else "") + (f"-k{bkc}" if bkc else "")
             + (f"-dvw{dv_warps}" if dv_warps else "") + ("-dhdv" if dhdv else "") + ("-tma" if tma else "")
             + ("-anchor" if anchor else "") + (f"-r{maxnreg}" if maxnreg else "")
             + (f"-dvr{dv_maxnreg}" if dv_maxnreg else "") + (f"-c{cpp}" if cpp else "")
-            + ("-carry" if carry else "") + ("-even" if even else ""))
+            + ("-even" if even else ""))
     cfg = {"name": name, "pass": "bwd", "family": family, "BT": BT, "BV": BV, "num_warps": w,
            "num_stages": s, "max_d": max_d, "dv_split": dv is not None}
     for key, val in (("BVD", dv), ("BKC", bkc), ("dv_warps", dv_warps), ("dhdv", dhdv), ("tma", tma),
                      ("anchor", anchor), ("maxnreg", maxnreg), ("dv_maxnreg", dv_maxnreg), ("cpp", cpp),
-                     ("carry", carry), ("even", even)):
+                     ("even", even)):
         if val:
             cfg[key] = val
     return _sweep_tiles(cfg, "dh", dh)
@@ -231,12 +227,8 @@ _CONFIGS = [
     # 0.379 -> 0.370 (2 chunks); 2 chunks on the capped config (0.542 / 0.374) was dropped
     _bwd("scalar", 64, 64, 4, 2, max_d=64, dv=64, bkc=64, dhdv=True, dv_maxnreg=168, cpp=4),
     _bwd("scalar", 64, 64, 4, 2, max_d=64, dv=64, bkc=64, dhdv=True, cpp=2),
-    # v26 (NOTES.md): the chunk pass carries dS_n from each of its cpp chunks to the one before,
-    # so the dhdv sweep stores one dS in cpp and the chunk pass reads that one (at 160M 101 MB of
-    # dS written and read become 25 MB at cpp = 4); one more product per chunk (q^T do)
-    *_pending(_bwd("scalar", 64, 64, 4, 2, max_d=64, dv=64, bkc=64, dhdv=True, dv_maxnreg=168, cpp=4, carry=True),
-              _bwd("scalar", 64, 64, 4, 2, max_d=64, dv=64, bkc=64, dhdv=True, dv_maxnreg=168, cpp=8, carry=True),
-              _bwd("scalar", 64, 64, 4, 2, max_d=64, dv=64, bkc=64, dhdv=True, cpp=4, carry=True)),
+    # (v26, the chunk pass carrying dS over its chunks so that the dhdv sweep stores one in cpp,
+    # lost on the H100: 160M backward 0.657 against 0.541 ms, v27a; its code was removed, NOTES.md)
     # v27 (NOTES.md): the D = 64 step's picks without bounds checks where T is a multiple of the
     # chunk and D of the blocks (`even`: no per-element predicates on the loads and stores; SASS
     # per thread: fwd_kernel -6 to -12 %, the dhdv sweep -10 to -13 %, the chunk pass -6 %).
