@@ -129,10 +129,10 @@
 #   v27b    the D = 64 scalar rows beside fla and SDPA with the pending configs among the autotuner's
 #           candidates (SUITE_TRITON_PENDING=1; BENCH_LIMIT, default 420 s: fla autotunes on a fresh
 #           machine); each row records the configs it ran
-#   v27h    v27's uncapped forward (`fwd-scalar-bt64-bv64-w4-s2-even`) pinned on the scalar and static
-#           kinds (conformance, two processes; CONF_LIMIT, default 200 s: v27a's limit cut them before
-#           T = 1024, the only length of the GPU grid where `even` drops the bounds checks), then, if
-#           every case passed, v24h
+#   v27h    v27's uncapped forward (`fwd-scalar-bt64-bv64-w4-s2-even`, still pending) pinned on the
+#           scalar and static kinds (conformance, two processes; CONF_LIMIT, default 200 s: v27a's limit
+#           cut them before T = 1024, the only length of the GPU grid where `even` drops the bounds
+#           checks); the coverage table of the two reports
 #   v24h    the issue's targets measured on this tree, in one call of a few minutes (H200): the
 #           ceilings, the anchor's static, scalar and vector rows (ours beside SDPA; fla's vector
 #           backward autotunes for minutes on a fresh machine, so fla is left to v19a), then the
@@ -819,13 +819,11 @@ case "${1:-main}" in
     scrub
     (cd "$OUT" && tar czf v27b.tgz bench_*/ ./*.log && rm -rf bench_*/ ./*.log)
     ;;
-  v27h)  # v27's uncapped forward pinned on two kinds, then v24h (header)
+  v27h)  # v27's uncapped forward pinned on two kinds (header)
     CONFIG_K="fwd-scalar-bt64-bv64-w4-s2-even and not none" SHARDS=2 shards v27h "${CONF_LIMIT:-200}"
     mkdir -p "$OUT/cov" && tar xzf "$OUT/configs_v27h.tgz" -C "$OUT/cov"
     python3 -m suite.bench.coverage "$OUT/cov" | tee "$OUT/coverage_v27h.md"
-    # every case of both kinds (2 x 16: T 63 / 1024, D 64 / 128, bf16 / fp32, two regimes) passed
-    python3 -c "import json, glob, sys; c = [x for f in glob.glob('$OUT/cov/*.json') for x in json.load(open(f))['cases']]
-sys.exit(not (len(c) == 32 and all(x['passed'] for x in c)))" && rm -rf "$OUT/cov" && bash "$0" v24h
+    rm -rf "$OUT/cov"
     ;;
   v24h)  # the targets on this tree (header)
     python3 -m suite.bench.ceilings | tee "$OUT/ceilings_v24h.json"

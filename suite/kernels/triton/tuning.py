@@ -232,11 +232,13 @@ _CONFIGS = [
     # v27 (NOTES.md): the D = 64 step's picks without bounds checks where T is a multiple of the
     # chunk and D of the blocks (`even`: no per-element predicates on the loads and stores; SASS
     # per thread: fwd_kernel -6 to -12 %, the dhdv sweep -10 to -13 %, the chunk pass -6 %).
-    # Conformance passed on Hopper (v27a: bf16 and fp32, T = 63 / 1024, D = 64; the uncapped
-    # forward at T = 1024 on kind none, its scalar and static kinds in v27h); H100, each beside
+    # Conformance passed on Hopper (v27a: bf16 and fp32, T = 63 / 1024, D = 64); H100, each beside
     # the config it extends: 160M forward 0.168 -> 0.169 ms (train 0.208 -> 0.199), backward
-    # 0.541 -> 0.534; 1.45B forward 0.117 -> 0.113, backward 0.370 -> 0.366 (2 chunks)
-    _fwd("scalar", 64, 64, 4, 2, max_d=64, maxnreg=168, even=True), _fwd("scalar", 64, 64, 4, 2, even=True),
+    # 0.541 -> 0.534; 1.45B forward 0.117 -> 0.113, backward 0.370 -> 0.366 (2 chunks). The
+    # uncapped forward stays pending: v27a's time limit cut its scalar and static kinds before
+    # T = 1024, the only length where `even` drops the checks (`gpu_session.sh v27h` runs them)
+    _fwd("scalar", 64, 64, 4, 2, max_d=64, maxnreg=168, even=True),
+    *_pending(_fwd("scalar", 64, 64, 4, 2, even=True)),
     _bwd("scalar", 64, 64, 4, 2, max_d=64, dv=64, bkc=64, dhdv=True, dv_maxnreg=168, cpp=4, even=True),
     _bwd("scalar", 64, 64, 4, 2, max_d=64, dv=64, bkc=64, dhdv=True, cpp=2, even=True),
 ]
