@@ -122,7 +122,7 @@
 #   v26a    v26 (NOTES.md): the D = 64 scalar step's per-config times with the chunk pass carrying
 #           dS over its cpp chunks among the candidates (gpu_tune, pending on; TUNE_LIMIT, default
 #           150 s), then those configs pinned (conformance; CONF_LIMIT, default 150 s); v26 was
-#           rejected and its configs removed: run it from a checkout of 18e785a
+#           rejected and its configs removed: run it from a checkout of eddca9c
 #   v27a    v27 (NOTES.md): v26a with v27's configs too (the D = 64 picks without bounds checks,
 #           `even`): the step's per-config times with every pending config among the candidates
 #           (gpu_tune; TUNE_LIMIT, default 150 s), then the `carry` and `even` configs pinned
