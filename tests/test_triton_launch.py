@@ -232,6 +232,27 @@ def test_chunks_per_program_set_the_chunk_pass_grid(monkeypatch, cfg, cpp):
     assert seen == [((1, -(-3 // cpp), 2), cpp)], seen
 
 
+def test_dhdv_sweep_stores_the_state_gradient_of_every_chunk(monkeypatch):
+    """The dhdv sweep stores dS_n for every chunk the chunk pass reads (T = 300 over 64-row chunks:
+    NT = 5, read by programs of cpp = 4): no slot of `dstates` keeps the NaN it was poisoned with."""
+    from suite.kernels.triton import dhdv, pinned
+
+    written = []
+    real = dhdv.launch
+
+    def sweep(kernel, grid, *args, **kw):
+        dstates = args[6]  # bwd_dhdv_kernel(q, k, v, g, do, dht, dstates, ...): [B, H, NT, K, V]
+        dstates.fill_(float("nan"))
+        real(kernel, grid, *args, **kw)
+        written.append(dstates.isfinite().all(-1).all(-1).all(0).all(0).nonzero().flatten().tolist())
+
+    monkeypatch.setattr(dhdv, "launch", sweep)
+    case = make_case("scalar", "medium", B=1, T=300, H=2, K=16, V=16, dtype=torch.float32, seed=3, h0=True)
+    with pinned("bwd-scalar-bt64-bv64-w4-s2-dv64-k64-dhdv-dvr168-c4"):
+        run_case(case, "triton")
+    assert written == [[0, 1, 2, 3, 4]], written
+
+
 @pytest.mark.parametrize("T, even", [(128, True), (130, False)])
 def test_even_configs_drop_bounds_checks_only_where_every_tile_fits(monkeypatch, T, even):
     """`even` configs launch fwd_kernel, the dhdv sweep and the chunk pass with EVEN exactly where
