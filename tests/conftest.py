@@ -40,6 +40,22 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         metavar="I/N",
         help="test_triton_config: only the (launch config, kind) pairs i, i+N, i+2N, ... (one process per shard)",
     )
+    parser.addoption(
+        "--config-T",
+        type=int,
+        action="append",
+        default=None,
+        metavar="T",
+        help="test_triton_config: only these sequence lengths of each pair's grid (repeatable; default all)",
+    )
+    parser.addoption(
+        "--config-D",
+        type=int,
+        action="append",
+        default=None,
+        metavar="D",
+        help="test_triton_config: only these head dims of each pair's grid (repeatable; default all)",
+    )
 
 
 @pytest.fixture(autouse=True)

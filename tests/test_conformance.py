@@ -220,32 +220,51 @@ def test_conformance(conformance_case):
     check(backend, spec)
 
 
-def _config_grid(kind: str, cfg: dict) -> list[tuple]:
+def _config_grid(kind: str, cfg: dict, lengths=None, dims=None) -> list[tuple]:
     """The reduced grid of one config; an `anchor` config also on a medium gate (on the CPU's
     small shapes the strong one takes the hierarchy in every chunk, the medium one the anchor);
     on the GPU, the head dims and dtypes the config is admitted at (tuning.fits). An `even` config
     also at T = 128 on the CPU, where its tiles all lie inside and it runs without bounds checks
-    (at 130 it checks them)."""
+    (at 130 it checks them). `lengths`, `dims` (--config-T, --config-D): only those T and D."""
     if _small_set("triton"):
         regimes = ("strong", "medium") if cfg.get("anchor") else ("strong",)
-        lengths = (128, 130) if cfg.get("even") else (130,)
-        return [(kind, T, 16, "float32", regime, True) for T in lengths for regime in regimes]
-    from suite.kernels.triton.tuning import fits
+        grid = [(kind, T, 16, "float32", regime, True) for T in ((128, 130) if cfg.get("even") else (130,))
+                for regime in regimes]
+    else:
+        from suite.kernels.triton.tuning import fits
 
-    return [(kind, T, D, dt, regime, True) for T in (63, 1024) for D in (64, 128)
-            for dt in ("bfloat16", "float32") for regime in ("weak", "strong")
-            if fits(cfg, D, dt == "float32")]
+        grid = [(kind, T, D, dt, regime, True) for T in (63, 1024) for D in (64, 128)
+                for dt in ("bfloat16", "float32") for regime in ("weak", "strong")
+                if fits(cfg, D, dt == "float32")]
+    return [c for c in grid if (not lengths or c[1] in lengths) and (not dims or c[2] in dims)]
 
 
-def test_triton_config(triton_config):
+def _grid_filter(config, option: str, allowed: tuple[int, ...]) -> list[int] | None:
+    """The values of --config-T or --config-D (None when not given); a value outside the grid's is
+    a usage error, so that a typo cannot select nothing and pass."""
+    values = config.getoption(option.lstrip("-").replace("-", "_"))
+    bad = sorted(set(values or ()) - set(allowed))
+    if bad:
+        raise pytest.UsageError(f"{option} {bad}: the config grid here has {', '.join(map(str, allowed))}")
+    return values
+
+
+def test_triton_config(triton_config, request):
     """Every launch config of the Triton kernels, pinned, for each kind of its family, on a
     reduced grid: every case runs and is reported; the (config, kind) pair fails if any case is
-    wrong or if it launches at no shape at all. (--config-shard splits these pairs.)"""
+    wrong or if it launches at no shape at all. (--config-shard splits these pairs; --config-T
+    and --config-D take a part of each pair's grid.)"""
     from suite.kernels.triton import pinned
 
     triton_config, kind = triton_config
+    small = _small_set("triton")
+    lengths = _grid_filter(request.config, "--config-T", (128, 130) if small else (63, 1024))
+    dims = _grid_filter(request.config, "--config-D", (16,) if small else (64, 128))
+    grid = _config_grid(kind, triton_config, lengths, dims)
+    if not grid:
+        pytest.skip(f"{triton_config['name']} is admitted at none of the T and D asked for")
     wrong, launched = [], 0
-    for spec in _config_grid(kind, triton_config):
+    for spec in grid:
         try:
             with pinned(triton_config):
                 check("triton", spec, config=triton_config["name"])

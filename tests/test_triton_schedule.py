@@ -164,6 +164,27 @@ def test_pending_configs_are_candidates_only_when_asked(monkeypatch):
         assert [c["name"] for c in tuning.candidates("fwd", "scalar", None, 128)] == ["test-pending"]
 
 
+def test_a_pinned_chunk_size_that_only_pending_configs_have_finds_them(monkeypatch):
+    """A backward pinned at a chunk size no admitted forward has (a new BT, all pending) runs with
+    the pending forwards of that BT; unpinned, they stay out, and an unknown BT still fails."""
+    from suite.errors import SuiteError
+    from suite.kernels.triton import pinned, tuning
+
+    fwd = next(c for c in tuning.autotune_configs("fwd", "scalar", 64) if not c["split"])
+    bwd = next(c for c in tuning.autotune_configs("bwd", "scalar", 64))
+    pend = [dict(fwd, name="test-fwd-bt8", BT=8, pending=True), dict(bwd, name="test-bwd-bt8", BT=8, pending=True)]
+    monkeypatch.setattr(tuning, "_CONFIGS", [c for c in tuning._CONFIGS if c["BT"] != 8] + pend)
+    monkeypatch.delenv("SUITE_TRITON_PENDING", raising=False)
+    monkeypatch.delenv("SUITE_TRITON_CONFIG", raising=False)
+    with pytest.raises(SuiteError, match="BT=8"):
+        tuning.candidates("fwd", "scalar", 8, 64)
+    with pinned("test-bwd-bt8"):
+        assert tuning.train_bt("scalar", 64, 64) == 8
+        assert [c["name"] for c in tuning.candidates("fwd", "scalar", 8, 64)] == ["test-fwd-bt8"]
+        with pytest.raises(SuiteError, match="BT=4"):
+            tuning.candidates("fwd", "scalar", 4, 64)
+
+
 def test_fp32_admission_bounds_the_head_dim(monkeypatch):
     """Configs admitted in fp32 only up to D = 64 (the rows forwards, the fused 64-row backward)
     are candidates in bf16 at D = 128 and in fp32 at D = 64, never in fp32 at D = 128; a forward

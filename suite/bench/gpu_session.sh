@@ -134,6 +134,12 @@
 #           scalar and static kinds (conformance, two processes; CONF_LIMIT, default 200 s: v27a's limit
 #           cut them before T = 1024, the only length of the GPU grid where `even` drops the bounds
 #           checks); the coverage table of the two reports
+#   v27i    v27h's T = 1024 cases alone (`--config-T 1024`; CONF_LIMIT, default 330 s): v27h's 200 s
+#           reached only T = 63 again, where the cases compile-bound each (D, dtype) first
+#   v28a    v28 (NOTES.md): the D = 64 scalar step's per-config times (gpu_tune, pending configs among
+#           the candidates; TUNE_LIMIT, default 150 s each) on this tree's 64-row chunks, then with
+#           the 128-row backward pinned (its forward from the 128-row candidates); then the two
+#           128-row configs pinned (conformance, six processes; CONF_LIMIT, default 250 s)
 #   v24h    the targets measured on this tree, in one call of a few minutes (H200): the
 #           ceilings, the anchor's static, scalar and vector rows (ours beside SDPA; fla's vector
 #           backward autotunes for minutes on a fresh machine, so fla is left to v19a), then the
@@ -277,17 +283,20 @@ bench() {  # bench NAME TIMEOUT SUITE-BENCH-ARGS...: one `suite bench` run into 
 }
 shards() {  # shards TAG LIMIT: pinned-config conformance, SHARDS (8) processes at once, one tarball;
             # autotune off: a pinned backward config fixes BT, and timing every forward config of
-            # that BT per case made the cases compile-bound (v8b: 6 scalar cases in 150 s)
+            # that BT per case made the cases compile-bound (v8b: 6 scalar cases in 150 s).
+            # CONF_ARGS: more pytest options (--config-T, --config-D: a part of each pair's grid);
+            # the files carry TAG, so that two calls with different tags can run at once
   local n=${SHARDS:-8} tag=$1 i
   for i in $(seq 0 $((n - 1))); do
+    # shellcheck disable=SC2086  # CONF_ARGS is a list of options
     SUITE_TRITON_NO_AUTOTUNE=1 timeout "$2" python3 -m pytest -q -p no:cacheprovider -p no:warnings tests/test_conformance.py \
       -m kernels --backend triton --config-shard "$i/$n" -k "test_triton_config${CONFIG_K:+ and ($CONFIG_K)}" \
-      --conformance-report "$OUT/configs_shard$i.json" > "$OUT/configs_shard$i.log" 2>&1 &
+      ${CONF_ARGS:-} --conformance-report "$OUT/configs_${tag}_shard$i.json" > "$OUT/configs_${tag}_shard$i.log" 2>&1 &
   done
   wait
   pkill -f ptxas || true  # compiles a timed-out shard left behind (they loaded the host in v8c)
-  for i in $(seq 0 $((n - 1))); do echo "== shard $i/$n"; tail -n 2 "$OUT/configs_shard$i.log"; done
-  (cd "$OUT" && tar czf "configs_$tag.tgz" configs_shard* && rm -f configs_shard*)
+  for i in $(seq 0 $((n - 1))); do echo "== shard $tag $i/$n"; tail -n 2 "$OUT/configs_${tag}_shard$i.log"; done
+  (cd "$OUT" && tar czf "configs_$tag.tgz" configs_"${tag}"_shard* && rm -f configs_"${tag}"_shard*)
 }
 # this GPU's stored pytest-benchmark runs (baselines/bench/<gpu>/): one folder per GPU model
 BL=baselines/bench/$(nvidia-smi --query-gpu=name --format=csv,noheader | head -n 1 \
@@ -825,6 +834,24 @@ case "${1:-main}" in
     mkdir -p "$OUT/cov" && tar xzf "$OUT/configs_v27h.tgz" -C "$OUT/cov"
     python3 -m suite.bench.coverage "$OUT/cov" | tee "$OUT/coverage_v27h.md"
     rm -rf "$OUT/cov"
+    ;;
+  v27i)  # v27h's T = 1024 cases alone: v27h (200 s) reached only T = 63 (header)
+    CONF_ARGS="--config-T 1024" CONFIG_K="fwd-scalar-bt64-bv64-w4-s2-even and not none" SHARDS=2 \
+      shards v27i "${CONF_LIMIT:-330}"
+    mkdir -p "$OUT/cov" && tar xzf "$OUT/configs_v27i.tgz" -C "$OUT/cov"
+    python3 -m suite.bench.coverage "$OUT/cov" | tee "$OUT/coverage_v27i.md"
+    rm -rf "$OUT/cov"
+    ;;
+  v28a)  # the D = 64 step on 128-row chunks beside the 64-row one, then its configs pinned (header)
+    SUITE_TRITON_PENDING=1 d64_tune v28a_bt64 "${TUNE_LIMIT:-150}"
+    SUITE_TRITON_CONFIG=bwd-scalar-bt128-bv64-w8-s2-dv64-k64-dvw8-dhdv-even SUITE_TRITON_PENDING=1 \
+      d64_tune v28a_bt128 "${TUNE_LIMIT:-150}"
+    CONFIG_K="bt128" SHARDS=6 SUITE_TRITON_PENDING= shards v28a "${CONF_LIMIT:-250}"
+    mkdir -p "$OUT/cov" && tar xzf "$OUT/configs_v28a.tgz" -C "$OUT/cov"
+    python3 -m suite.bench.coverage "$OUT/cov" | tee "$OUT/coverage_v28a.md"
+    rm -rf "$OUT/cov"
+    scrub
+    (cd "$OUT" && tar czf v28a.tgz ./*.log && rm -f ./*.log)
     ;;
   v24h)  # the targets on this tree (header)
     python3 -m suite.bench.ceilings | tee "$OUT/ceilings_v24h.json"
