@@ -139,7 +139,11 @@
 #   v28a    v28 (NOTES.md): the D = 64 scalar step's per-config times (gpu_tune, pending configs among
 #           the candidates; TUNE_LIMIT, default 150 s each) on this tree's 64-row chunks, then with
 #           the 128-row backward pinned (its forward from the 128-row candidates); then the two
-#           128-row configs pinned (conformance, six processes; CONF_LIMIT, default 250 s)
+#           128-row configs pinned (conformance, six processes; CONF_LIMIT, default 250 s);
+#           rejected and its configs removed: run it from a checkout of 566e0a2
+#   v28b    the D = 128 scalar rows of the H100 table on this tree, where v27's uncapped `even` forward
+#           is a candidate since v27i: the anchor beside fla (BENCH_LIMIT, default 280 s), the T sweep
+#           beside SDPA (SWEEP_LIMIT, default 200 s)
 #   v24h    the issue's targets measured on this tree, in one call of a few minutes (H200): the
 #           ceilings, the anchor's static, scalar and vector rows (ours beside SDPA; fla's vector
 #           backward autotunes for minutes on a fresh machine, so fla is left to v19a), then the
@@ -852,6 +856,13 @@ case "${1:-main}" in
     rm -rf "$OUT/cov"
     scrub
     (cd "$OUT" && tar czf v28a.tgz ./*.log && rm -f ./*.log)
+    ;;
+  v28b)  # the D = 128 scalar rows on this tree (header)
+    bench bench_anchor_scalar_fla "${BENCH_LIMIT:-280}" --shapes B8_T4096_H16_D128 --kinds scalar --backends triton fla
+    bench bench_sweep_scalar "${SWEEP_LIMIT:-200}" --shapes B32_T1024_H16_D128 B16_T2048_H16_D128 \
+      B4_T8192_H16_D128 B2_T16384_H16_D128 --kinds scalar --backends triton sdpa
+    scrub
+    (cd "$OUT" && tar czf v28b.tgz bench_*/ ./*.log && rm -rf bench_*/ ./*.log)
     ;;
   v24h)  # the targets on this tree (header)
     python3 -m suite.bench.ceilings | tee "$OUT/ceilings_v24h.json"
