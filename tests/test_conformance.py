@@ -293,6 +293,24 @@ def test_strong_constant_decay_final_state_gradient(edge_backend, kind):
     assert ok, f"{edge_backend} {kind}: d log-decay rel-RMS {err:.2e} above 1e-4"
 
 
+def test_config_grid_takes_the_lengths_and_dims_asked_for():
+    """--config-T / --config-D keep only those cases of a config's grid; a value outside the
+    grid is a usage error naming the grid's values, not an empty selection that passes."""
+    import types
+
+    even = {"name": "x", "even": True, "max_d": 256}
+    full = _config_grid("scalar", even)
+    lengths = sorted({c[1] for c in full})
+    assert len(lengths) == 2  # the CPU's 128 and 130 (an even config), the GPU's 63 and 1024
+    part = _config_grid("scalar", even, lengths=lengths[1:])
+    assert part == [c for c in full if c[1] == lengths[1]] and 0 < len(part) < len(full)
+    assert _config_grid("scalar", even, dims=[32]) == []
+    opts = types.SimpleNamespace(getoption=lambda name: {"config_T": [128, 7]}.get(name))
+    with pytest.raises(pytest.UsageError, match=r"--config-T \[7\]: .* 128, 130"):
+        _grid_filter(opts, "--config-T", (128, 130))
+    assert _grid_filter(opts, "--config-D", (16,)) is None
+
+
 def test_kernel_probe_reports_every_tensor(capsys):
     """tests/kernel_probe.py (shapes outside the grid) prints each tensor's error and its verdict."""
     import kernel_probe
