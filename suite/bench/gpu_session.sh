@@ -288,8 +288,8 @@ bench() {  # bench NAME TIMEOUT SUITE-BENCH-ARGS...: one `suite bench` run into 
 shards() {  # shards TAG LIMIT: pinned-config conformance, SHARDS (8) processes at once, one tarball;
             # autotune off: a pinned backward config fixes BT, and timing every forward config of
             # that BT per case made the cases compile-bound (v8b: 6 scalar cases in 150 s).
-            # CONF_ARGS: more pytest options (--config-T, --config-D: a part of each pair's grid);
-            # the files carry TAG, so that two calls with different tags can run at once
+            # CONF_ARGS: more pytest options (--config-T, --config-D: a part of each pair's grid).
+            # One call at a time: its end stops every ptxas on the machine
   local n=${SHARDS:-8} tag=$1 i
   for i in $(seq 0 $((n - 1))); do
     # shellcheck disable=SC2086  # CONF_ARGS is a list of options
