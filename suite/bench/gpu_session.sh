@@ -144,6 +144,11 @@
 #   v28b    the D = 128 scalar rows of the H100 table on this tree, where v27's uncapped `even` forward
 #           is a candidate since v27i: the anchor beside fla (BENCH_LIMIT, default 280 s), the T sweep
 #           beside SDPA (SWEEP_LIMIT, default 200 s)
+#   v29a    v29 (NOTES.md): the scalar step's per-config times at the anchor and the 160M shape with
+#           v29's pending configs among the candidates (gpu_tune; TUNE_LIMIT, default 200 s), then
+#           those configs pinned at D = 128 (conformance, twelve processes, `--config-D 128`;
+#           CONF_LIMIT, default 280 s)
+#   v29b    v29's pending configs pinned at D = 64 (`--config-D 64`; CONF_LIMIT, default 280 s)
 #   v24h    the issue's targets measured on this tree, in one call of a few minutes (H200): the
 #           ceilings, the anchor's static, scalar and vector rows (ours beside SDPA; fla's vector
 #           backward autotunes for minutes on a fresh machine, so fla is left to v19a), then the
@@ -863,6 +868,25 @@ case "${1:-main}" in
       B4_T8192_H16_D128 B2_T16384_H16_D128 --kinds scalar --backends triton sdpa
     scrub
     (cd "$OUT" && tar czf v28b.tgz bench_*/ ./*.log && rm -rf bench_*/ ./*.log)
+    ;;
+  v29a)  # v29's pending configs timed at the anchor and 160M, then pinned at D = 128 (header)
+    SUITE_TRITON_PENDING=1 timeout "${TUNE_LIMIT:-200}" python3 -m suite.bench.gpu_tune \
+      --shapes B8_T4096_H16_D128 B32_T2048_H12_D64 --kinds scalar > "$OUT/gpu_tune_v29a.log" 2>&1
+    echo "== gpu_tune v29a rc=$?"; grep -v -i warn "$OUT/gpu_tune_v29a.log" | grep "ms" | cut -c1-900 | tail -n 12
+    CONF_ARGS="--config-D 128" CONFIG_K="rows-even or dhdv-even" SHARDS=12 SUITE_TRITON_PENDING= \
+      shards v29a "${CONF_LIMIT:-280}"
+    mkdir -p "$OUT/cov" && tar xzf "$OUT/configs_v29a.tgz" -C "$OUT/cov"
+    python3 -m suite.bench.coverage "$OUT/cov" | tee "$OUT/coverage_v29a.md"
+    rm -rf "$OUT/cov"
+    scrub
+    (cd "$OUT" && tar czf v29a.tgz ./*.log && rm -f ./*.log)
+    ;;
+  v29b)  # v29's pending configs pinned at D = 64 (header)
+    CONF_ARGS="--config-D 64" CONFIG_K="rows-even or dhdv-even" SHARDS=12 SUITE_TRITON_PENDING= \
+      shards v29b "${CONF_LIMIT:-280}"
+    mkdir -p "$OUT/cov" && tar xzf "$OUT/configs_v29b.tgz" -C "$OUT/cov"
+    python3 -m suite.bench.coverage "$OUT/cov" | tee "$OUT/coverage_v29b.md"
+    rm -rf "$OUT/cov"
     ;;
   v24h)  # the targets on this tree (header)
     python3 -m suite.bench.ceilings | tee "$OUT/ceilings_v24h.json"
