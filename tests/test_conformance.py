@@ -220,20 +220,27 @@ def test_conformance(conformance_case):
     check(backend, spec)
 
 
+# The config grid's sequence lengths and head dims, on the CPU's small set (True) and on the GPU
+CONFIG_T = {True: (128, 130), False: (63, 1024)}
+CONFIG_D = {True: (16,), False: (64, 128)}
+
+
 def _config_grid(kind: str, cfg: dict, lengths=None, dims=None) -> list[tuple]:
     """The reduced grid of one config; an `anchor` config also on a medium gate (on the CPU's
     small shapes the strong one takes the hierarchy in every chunk, the medium one the anchor);
     on the GPU, the head dims and dtypes the config is admitted at (tuning.fits). An `even` config
     also at T = 128 on the CPU, where its tiles all lie inside and it runs without bounds checks
     (at 130 it checks them). `lengths`, `dims` (--config-T, --config-D): only those T and D."""
-    if _small_set("triton"):
+    small = _small_set("triton")
+    if small:
         regimes = ("strong", "medium") if cfg.get("anchor") else ("strong",)
-        grid = [(kind, T, 16, "float32", regime, True) for T in ((128, 130) if cfg.get("even") else (130,))
+        lengths_here = CONFIG_T[small] if cfg.get("even") else CONFIG_T[small][1:]
+        grid = [(kind, T, D, "float32", regime, True) for T in lengths_here for D in CONFIG_D[small]
                 for regime in regimes]
     else:
         from suite.kernels.triton.tuning import fits
 
-        grid = [(kind, T, D, dt, regime, True) for T in (63, 1024) for D in (64, 128)
+        grid = [(kind, T, D, dt, regime, True) for T in CONFIG_T[small] for D in CONFIG_D[small]
                 for dt in ("bfloat16", "float32") for regime in ("weak", "strong")
                 if fits(cfg, D, dt == "float32")]
     return [c for c in grid if (not lengths or c[1] in lengths) and (not dims or c[2] in dims)]
@@ -258,8 +265,8 @@ def test_triton_config(triton_config, request):
 
     triton_config, kind = triton_config
     small = _small_set("triton")
-    lengths = _grid_filter(request.config, "--config-T", (128, 130) if small else (63, 1024))
-    dims = _grid_filter(request.config, "--config-D", (16,) if small else (64, 128))
+    lengths = _grid_filter(request.config, "--config-T", CONFIG_T[small])
+    dims = _grid_filter(request.config, "--config-D", CONFIG_D[small])
     grid = _config_grid(kind, triton_config, lengths, dims)
     if not grid:
         pytest.skip(f"{triton_config['name']} is admitted at none of the T and D asked for")
@@ -307,8 +314,8 @@ def test_config_grid_takes_the_lengths_and_dims_asked_for():
     assert _config_grid("scalar", even, dims=[32]) == []
     opts = types.SimpleNamespace(getoption=lambda name: {"config_T": [128, 7]}.get(name))
     with pytest.raises(pytest.UsageError, match=r"--config-T \[7\]: .* 128, 130"):
-        _grid_filter(opts, "--config-T", (128, 130))
-    assert _grid_filter(opts, "--config-D", (16,)) is None
+        _grid_filter(opts, "--config-T", CONFIG_T[True])
+    assert _grid_filter(opts, "--config-D", CONFIG_D[True]) is None
 
 
 def test_kernel_probe_reports_every_tensor(capsys):
