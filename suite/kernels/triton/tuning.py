@@ -242,10 +242,11 @@ _CONFIGS = [
     _bwd("scalar", 64, 64, 4, 2, max_d=64, dv=64, bkc=64, dhdv=True, dv_maxnreg=168, cpp=4, even=True),
     _bwd("scalar", 64, 64, 4, 2, max_d=64, dv=64, bkc=64, dhdv=True, cpp=2, even=True),
     # (v28, the D = 64 step on 128-row chunks, lost on the H100: 160M backward 1.043 against
-    # 0.527 ms, v28a; its configs were removed, NOTES.md)    # v29 (NOTES.md): the anchor's scalar step (D = 128) without bounds checks (`even` on v12's
+    # 0.527 ms, v28a; its configs were removed, NOTES.md)
+    # v29 (NOTES.md): the anchor's scalar step (D = 128) without bounds checks (`even` on v12's
     # picks there; SASS per row: forward -9 %, chunk pass -7 %, dhdv sweep -6 %), and its two
     # sweeps over all of V on 8 warps, so that each reads q and k once instead of once per
-    # 64-wide V-block (0.54 of 3.5 GB a step at the anchor; ptxas, bf16: forward 255 registers,
+    # 64-wide V-block (0.54 GB a step at the anchor; ptxas, bf16: forward 255 registers,
     # 176 B spilled; dhdv sweep 255, 372 B). Not yet run on a GPU
     *_pending(*_fp32_upto(64, _fwd("scalar", 64, 64, 4, 2, rows=True, even=True),
                           _fwd("scalar", 64, 128, 8, 2, rows=True, even=True),
