@@ -52,7 +52,8 @@
 #   v10c    the split configs pinned; static rows at 160M; pytest-benchmark compare, saved as kernels_v10
 #   v10d    pytest-benchmark at 10 calls per round (one sync): baseline saved, then compared against
 #   v11a    Nsight Compute on the anchor's launches (gpu_profile.py workloads): time, occupancy,
-#           throughput and the stall reasons per kernel; one tarball back
+#           throughput and the stall reasons per kernel, with the configs of the timed run pinned;
+#           one tarball back
 #   v11b    the scalar backward's chunk pass over 64-channel K-blocks (configs *-k64): their
 #           conformance pinned (bf16 and fp32, D = 128, every scalar-family kind), the vector dv
 #           pass after its new arguments, per-config times (gpu_tune) and Nsight Compute again
@@ -566,10 +567,13 @@ case "${1:-main}" in
     W=${PROFILE_W:-scalar-train vector-fwd vector-state64 vector-train}  # or the workloads named
     timeout 150 python3 -m suite.bench.gpu_profile $W > "$OUT/profile_v11a_times.log" 2>&1
     echo "== times rc=$?"; grep "median" "$OUT/profile_v11a_times.log"
+    # the profile pins the configs the timed run chose, when it timed every workload (gpu_profile doc)
+    PIN=""; [ "$(grep -c 'do_bench median' "$OUT/profile_v11a_times.log")" -eq "$(echo $W | wc -w)" ] \
+      && PIN="--configs-from $OUT/profile_v11a_times.log"
     timeout 400 "$NCU" --clock-control none --profile-from-start off --section SpeedOfLight \
       --section Occupancy --section LaunchStats --section WarpStateStats \
       --metrics "regex:smsp__average_warps_issue_stalled_.*_per_issue_active\.ratio" \
-      python3 -m suite.bench.gpu_profile $W > "$OUT/ncu_v11a.log" 2>&1
+      python3 -m suite.bench.gpu_profile $PIN $W > "$OUT/ncu_v11a.log" 2>&1
     echo "== ncu rc=$?"
     grep -E "^  [a-z_]+kernel|Duration|Registers Per|Achieved Occupancy|Memory Throughput|Compute \(SM\) T|Warp Cycles Per Issued|stalled_(barrier|long_scoreboard|short_scoreboard|wait|math_pipe_throttle|mio_throttle|lg_throttle|not_selected|no_instruction|dispatch_stall)_" \
       "$OUT/ncu_v11a.log" | sed -e 's/smsp__average_warps_issue_stalled_//' -e 's/_per_issue_active.ratio//' -e 's/  */ /g'
