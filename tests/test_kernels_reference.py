@@ -172,6 +172,18 @@ def test_fla_backend_unavailable_on_cpu():
         attend(c.q, c.k, c.v, c.g, backend="fla")
 
 
+def test_a_cuda_only_backend_on_cpu_inputs_is_one_clear_error(monkeypatch):
+    """Outside the interpreter `triton` registers for cuda alone (as fla always does); asked for
+    with CPU tensors, attend says so in one sentence instead of launching."""
+    pytest.importorskip("triton")
+    import suite.kernels.triton  # noqa: F401  (registers the backend)
+
+    monkeypatch.setattr(get_backend("triton"), "devices", ("cuda",))
+    c = _small()
+    with pytest.raises(SuiteError, match=r"^kernel backend 'triton' runs on cuda only; inputs are on cpu$"):
+        attend(c.q, c.k, c.v, c.g, backend="triton")
+
+
 @pytest.mark.parametrize("dtype", list(TOLERANCE))
 def test_assert_close_rule(dtype):
     ref = torch.randn(1000, dtype=torch.float64)

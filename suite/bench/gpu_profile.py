@@ -8,17 +8,16 @@ Workloads (bf16, autotune on; the autotune and compile launches happen before th
     vector-state64 anchor vector decay, the split forward's state pass alone at BT = 64
     vector-train   anchor vector decay, training forward + backward
 
-    ncu --clock-control none --profile-from-start off --section SpeedOfLight \
-        --section WarpStateStats python -m suite.bench.gpu_profile scalar-train vector-fwd
-
 A development aid for NOTES.md (where the time of each launch goes); `suite bench` is the
 benchmark. Without ncu it prints each workload's do_bench median and the configs the autotuner
 chose for it. Under ncu the autotuner's own timings are perturbed and it may choose other configs
 than a timed run does (NOTES v27); `--configs-from LOG` pins, per workload, the configs that a
 run without ncu printed to LOG, so that the profile is of the kernels that were timed:
 
-    python -m suite.bench.gpu_profile scalar-train > times.log
-    ncu ... python -m suite.bench.gpu_profile --configs-from times.log scalar-train
+    python -m suite.bench.gpu_profile scalar-train vector-fwd > times.log
+    ncu --clock-control none --profile-from-start off --section SpeedOfLight \
+        --section WarpStateStats python -m suite.bench.gpu_profile --configs-from times.log \
+        scalar-train vector-fwd
 """
 
 from __future__ import annotations
@@ -32,6 +31,7 @@ import torch
 
 from suite.bench import adapters
 from suite.bench.protocol import parse_shape
+from suite.errors import SuiteError
 
 ANCHOR = "B8_T4096_H16_D128"
 
@@ -88,8 +88,6 @@ _LINE = re.compile(r"^([\w-]+): do_bench median [\d.]+ ms; configs ?(.*)$")
 
 def recorded_configs(log: Path) -> dict[str, list[str]]:
     """workload -> the config names main() printed for it in `log` (the last line of each)."""
-    from suite.errors import SuiteError
-
     if not log.is_file():
         raise SuiteError(f"{log}: no such file; expected the output of a gpu_profile run without ncu")
     out = {}
@@ -102,7 +100,6 @@ def recorded_configs(log: Path) -> dict[str, list[str]]:
 
 def pins(names: list[str]) -> list[dict]:
     """The configs of `names`, at most one per (pass, family): what `tuning.pinned` can hold."""
-    from suite.errors import SuiteError
     from suite.kernels.triton import tuning
 
     cfgs = [tuning.config_by_name(n) for n in names]
@@ -139,8 +136,6 @@ def _profile(name: str, pinned: list[dict]) -> tuple[float, list[str]]:
 def _pins_by_workload(log: Path | None, workloads: list[str]) -> dict[str, list[dict]]:
     """workload -> the configs to pin for it: those `log` records (every workload must have a
     line there), or none without a log."""
-    from suite.errors import SuiteError
-
     if log is None:
         return {name: [] for name in workloads}
     recorded = recorded_configs(log)
@@ -152,8 +147,6 @@ def _pins_by_workload(log: Path | None, workloads: list[str]) -> dict[str, list[
 
 
 def main(argv: list[str] | None = None) -> int:
-    from suite.errors import SuiteError
-
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("workloads", nargs="+", choices=sorted(WORKLOADS))
     ap.add_argument("--configs-from", type=Path, metavar="LOG",
