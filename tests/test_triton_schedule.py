@@ -228,6 +228,29 @@ def test_recording_lists_the_configs_chosen():
     assert outer == [a["name"], b["name"]] and inner == [b["name"]]
 
 
+def test_each_kind_autotunes_under_its_own_key(monkeypatch):
+    """The kinds of one family compile to different kernels (KIND is a constexpr), so a pick timed
+    on one must not serve another: every forward and backward key of static, scalar and none at
+    one shape is distinct, and the same kind at that shape gets the same key again."""
+    from suite.kernels.triton import tuning
+
+    keys: dict[str, list[tuple]] = {}
+    real = tuning.choose
+    kind = None
+
+    def spy(key, cands, launch, device):
+        keys.setdefault(kind, []).append(key)
+        return real(key, cands, launch, device)
+
+    monkeypatch.setattr(tuning, "choose", spy)
+    for kind in ("static", "scalar", "none", "scalar"):
+        run_case(make_case(kind, "medium", T=70, K=16, V=16, dtype=torch.float32), "triton")
+    fwd = {k: {key for key in v if key[0] == "fwd"} for k, v in keys.items()}
+    bwd = {k: {key for key in v if key[0] == "bwd"} for k, v in keys.items()}
+    assert all(len(fwd[k]) == 1 and len(bwd[k]) == 1 for k in keys), (fwd, bwd)
+    assert len(set().union(*fwd.values())) == 3 and len(set().union(*bwd.values())) == 3
+
+
 @pytest.mark.parametrize("family", ["scalar", "vector"])
 @pytest.mark.parametrize("d", [64, 128])
 @pytest.mark.parametrize("fp32", [False, True], ids=["half", "fp32"])

@@ -149,7 +149,9 @@
 #           v29's pending configs among the candidates (gpu_tune; TUNE_LIMIT, default 200 s), then
 #           those configs pinned at D = 128 (conformance, twelve processes, `--config-D 128`;
 #           CONF_LIMIT, default 280 s)
-#   v29b    v29's pending configs pinned at D = 64 (`--config-D 64`; CONF_LIMIT, default 280 s)
+#   v29b    v29's pending configs pinned at D = 64 (`--config-D 64`; CONF_LIMIT, default 280 s);
+#           v29 is settled (one config admitted, three removed): run v29a/v29b from a checkout of
+#           29f9aac to time the removed ones
 #   v24h    the issue's targets measured on this tree, in one call of a few minutes (H200): the
 #           ceilings, the anchor's static, scalar and vector rows (ours beside SDPA; fla's vector
 #           backward autotunes for minutes on a fresh machine, so fla is left to v19a), then the
