@@ -288,8 +288,10 @@ conf() {  # conf NAME TIMEOUT PYTEST-ARGS...: one conformance run with its own J
     --conformance-report "$OUT/$name.json" > "$OUT/$name.log" 2>&1
   echo "== $name rc=$?"; tail -n 4 "$OUT/$name.log"; grep -m 12 "^FAILED" "$OUT/$name.log"
 }
-bench() {  # bench NAME TIMEOUT SUITE-BENCH-ARGS...: one `suite bench` run into $OUT/NAME
+bench() {  # bench NAME TIMEOUT SUITE-BENCH-ARGS...: one `suite bench` run into $OUT/NAME;
+           # TIMEOUT 0 skips it (for `timeout`, 0 would mean no limit)
   local n=$1 t=$2; shift 2
+  [ "$t" = 0 ] && { echo "== $n skipped (limit 0)"; return 0; }
   timeout "$t" python3 -m suite.cli bench --no-sweep --out "$OUT/$n" "$@" > "$OUT/$n.log" 2>&1
   echo "== $n rc=$?"; grep "|" "$OUT/$n/"*/kernels.md | tail -n 12
 }
