@@ -803,8 +803,7 @@ case "${1:-main}" in
     export SUITE_TRITON_PENDING=1
     d64_tune v22a "${TUNE_LIMIT:-150}"
     CONFIG_K="r168" SHARDS=${SHARDS:-6} SUITE_TRITON_PENDING= shards v22a "${CONF_LIMIT:-180}"
-    [ "${BENCH_LIMIT:-240}" = 0 ] ||
-      bench bench_160m_fla "${BENCH_LIMIT:-240}" --shapes B32_T2048_H12_D64 --kinds scalar --backends triton fla
+    bench bench_160m_fla "${BENCH_LIMIT:-240}" --shapes B32_T2048_H12_D64 --kinds scalar --backends triton fla
     scrub
     (cd "$OUT" && tar czf v22a.tgz bench_*/ ./*.log && rm -rf bench_*/ ./*.log)
     ;;
@@ -818,7 +817,7 @@ case "${1:-main}" in
   v25a)  # v25's chunks per program (header)
     export SUITE_TRITON_PENDING=1
     pending_d64 v25a "c2 or c4"
-    [ "${BENCH_LIMIT:-200}" = 0 ] || bench bench_d64_fla "${BENCH_LIMIT:-200}" --shapes B32_T2048_H12_D64 \
+    bench bench_d64_fla "${BENCH_LIMIT:-200}" --shapes B32_T2048_H12_D64 \
       B8_T2048_H32_D64 --kinds scalar --backends triton fla sdpa
     scrub
     (cd "$OUT" && tar czf v25a.tgz bench_*/ ./*.log && rm -rf bench_*/ ./*.log)
@@ -899,7 +898,7 @@ case "${1:-main}" in
   v24h)  # the targets on this tree (header)
     python3 -m suite.bench.ceilings | tee "$OUT/ceilings_v24h.json"
     bench bench_anchor "${BENCH_LIMIT:-200}" --shapes B8_T4096_H16_D128 --kinds static scalar vector --backends triton sdpa
-    [ "${D64_LIMIT:-220}" = 0 ] || bench bench_d64_fla "${D64_LIMIT:-220}" --shapes B32_T2048_H12_D64 \
+    bench bench_d64_fla "${D64_LIMIT:-220}" --shapes B32_T2048_H12_D64 \
       B8_T2048_H32_D64 --kinds scalar --backends triton fla sdpa
     scrub
     (cd "$OUT" && tar czf v24h.tgz bench_*/ ./*.log && rm -rf bench_*/ ./*.log)

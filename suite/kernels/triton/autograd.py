@@ -43,13 +43,14 @@ def _family(kind: str) -> str:
     return "vector" if kind == "vector" else "scalar"
 
 
-def _key(pass_, family, q, v):
-    # The callers end the key with the kind: KIND is a constexpr, so the kinds of one family are
-    # different kernels, and a pick timed on one is not the other's (H100 anchor, NOTES v29:
-    # static's forward pick `-rows-tma`, timed first in one bench, then ran scalar in 0.292 ms,
-    # where scalar's own pick `-rows-even` takes 0.237)
+def _key(pass_, kind, q, v):
+    """The autotune key of one launch. It names the kind, not only its family: KIND is a
+    constexpr, so the kinds of one family are different kernels, and a pick timed on one is not
+    the other's (H100 anchor, NOTES v29: static's forward pick `-rows-tma`, timed first in one
+    bench, then ran scalar in 0.292 ms, where scalar's own pick `-rows-even` takes 0.237)."""
     B, T, H, K = q.shape
-    return (pass_, family, B * H, K, v.shape[-1], str(q.dtype), 1 << max(T - 1, 1).bit_length())
+    return (pass_, _family(kind), kind, B * H, K, v.shape[-1], str(q.dtype),
+            1 << max(T - 1, 1).bit_length())
 
 
 def run_forward(q, k, v, g, h0, scale, kind, *, save, store_ht):
@@ -70,7 +71,7 @@ def run_forward(q, k, v, g, h0, scale, kind, *, save, store_ht):
         launch_fwd(q, k, v, g, h0, scale, KIND_ID[kind], save=save, store_ht=store_ht, cfg=cfg, out=out)
         return out
 
-    cfg = tuning.choose(_key("fwd", family, q, v) + (save, kind), cands, launch, q.device)
+    cfg = tuning.choose(_key("fwd", kind, q, v) + (save,), cands, launch, q.device)
     out = launch(cfg)
     return o, ht, out["states"], cfg["BT"]
 
@@ -94,7 +95,7 @@ def run_backward(saved, do, dht, scale, kind, bt, need_dg=True):
         "dg": g_rows, "dh0": q.new_empty(saved["h0_shape"], dtype=torch.float32) if saved["has_h0"] else None,
         "dstates": torch.empty_like(saved["states"]),
     }
-    cfg = tuning.choose(_key("bwd", family, q, v) + (bt, g_rows is not None, kind), cands,
+    cfg = tuning.choose(_key("bwd", kind, q, v) + (bt, g_rows is not None), cands,
                         lambda c: launch_bwd(saved, do, dht, scale, KIND_ID[kind], cfg=c, out=out), q.device)
     launch_bwd(saved, do, dht, scale, KIND_ID[kind], cfg=cfg, out=out)
     return out
