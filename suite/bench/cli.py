@@ -3,6 +3,7 @@
     suite bench                                  # kernels: the protocol's shapes on this device
     suite bench --tier small                     # protocol from baselines/tiers/small.yaml:bench
     suite bench --shapes B8_T4096_H16_D128 --backends triton fla --kinds scalar --modes fwd
+    suite bench --shapes B32_T2048_H12_D64 --timer graph   # GPU time alone (CUDA-graph replays)
     suite bench --what train --tier tiny --variants gla tnl     # training step: suite.bench.train_speed
     suite bench --what all --tier tiny --device cpu --grid results/grid.json --folder cpu   # dvc stage
     torchrun --standalone --nproc-per-node 2 -m suite.cli bench --what scaling --tier paper \
@@ -37,6 +38,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--backends", nargs="+", default=None)
     parser.add_argument("--kinds", nargs="+", default=None, choices=("none", "static", "scalar", "vector"))
     parser.add_argument("--modes", nargs="+", default=None, choices=("fwd", "fwdbwd"))
+    parser.add_argument("--timer", default=None, choices=("events", "graph"),
+                        help="GPU timer: events (eager calls, the default) or graph (CUDA-graph replays, GPU time alone)")
     parser.add_argument("--device", default=None, help="cuda or cpu (default: cuda when available)")
     parser.add_argument("--out", default="results/bench", help="results root (a <gpu-slug> folder goes inside)")
     parser.add_argument("--folder", default=None,
@@ -75,6 +78,8 @@ def protocol_from(args) -> BenchProtocol:
 
         p = load_section(args.tier, "bench", BenchProtocol)
     over = {k: tuple(v) for k, v in (("kinds", args.kinds), ("modes", args.modes)) if v}
+    if args.timer:
+        over["timer"] = args.timer
     if args.no_sweep:
         over["sweep"] = ()
     return dataclasses.replace(p, **over)
@@ -105,6 +110,9 @@ def run(args) -> int:
     device = torch.device(args.device or ("cuda" if torch.cuda.is_available() else "cpu"))
     if device.type == "cuda" and not torch.cuda.is_available():
         raise SuiteError(f"--device {args.device}: CUDA is not available on this machine; allowed: cpu")
+    if args.timer == "graph" and device.type != "cuda":
+        raise SuiteError("--timer graph: CUDA graphs need a GPU; on cpu the kernel benchmark "
+                         "times with a wall clock (allowed there: no --timer, or --timer events)")
     p = protocol_from(args)
     out_dir = Path(args.out) / (args.folder or gpu_slug(device))
     if args.what == "scaling":

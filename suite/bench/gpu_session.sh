@@ -158,6 +158,10 @@
 #           D = 64 scalar rows beside fla and SDPA (D64_LIMIT, default 220 s; 0 skips them: fla
 #           autotunes each case for 20-40 s on a fresh machine, so a second call on the warm one
 #           with D64_LIMIT alone gives the whole run)
+#   v30a    the graph timer (`suite bench --timer graph`, NOTES v30): its GPU test (a replay leaves the
+#           eager step's gradients), then the scalar rows at the three named shapes, ours, fla and
+#           SDPA, timed as CUDA-graph replays (GRAPH_LIMIT, default 300 s: fla autotunes on a fresh
+#           machine), then the same rows eager (EAGER_LIMIT, default 150 s), one machine, back to back
 #   gate    the pytest-benchmark gate alone (this GPU's newest stored run; NAME: the name it is saved as)
 #   v19c    the pytest-benchmark gate against the newest stored baseline, saved as kernels_v18; then
 #           v18a's two step timings (this tree, then .whl/base.tgz's kernels) on the same machine
@@ -902,6 +906,17 @@ case "${1:-main}" in
       B8_T2048_H32_D64 --kinds scalar --backends triton fla sdpa
     scrub
     (cd "$OUT" && tar czf v24h.tgz bench_*/ ./*.log && rm -rf bench_*/ ./*.log)
+    ;;
+  v30a)  # graph-timed rows beside eager ones (header)
+    timeout 120 python3 -m pytest -q -p no:cacheprovider -p no:warnings tests/test_bench_kernels.py -m gpu \
+      > "$OUT/pytest_gpu_v30a.log" 2>&1; echo "== gpu test rc=$?"; tail -n 3 "$OUT/pytest_gpu_v30a.log"
+    python3 -m suite.bench.ceilings | tee "$OUT/ceilings_v30a.json"
+    bench bench_graph "${GRAPH_LIMIT:-300}" --timer graph --shapes B32_T2048_H12_D64 B8_T2048_H32_D64 \
+      B8_T4096_H16_D128 --kinds scalar --backends triton fla sdpa
+    bench bench_eager "${EAGER_LIMIT:-150}" --shapes B32_T2048_H12_D64 B8_T2048_H32_D64 \
+      B8_T4096_H16_D128 --kinds scalar --backends triton fla sdpa
+    scrub
+    (cd "$OUT" && tar czf v30a.tgz bench_*/ ./*.log && rm -rf bench_*/ ./*.log)
     ;;
   gate)  # the pytest-benchmark gate alone against this GPU's newest stored run, saved as ${NAME:-gate}
     compare "${NAME:-gate}"

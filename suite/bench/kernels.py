@@ -1,7 +1,10 @@
 """Kernel benchmark: forward and forward+backward medians per shape, kind and backend.
 
-GPU: `triton.testing.do_bench` (CUDA events, L2 flushed before every rep) after a warm-up that
-lets autotuning finish; CPU: a wall clock (`time.perf_counter`) over `cpu_reps` runs after one
+GPU, protocol `timer: events` (the default): `triton.testing.do_bench` (CUDA events, L2 flushed
+before every rep) after a warm-up that lets autotuning finish; the time includes what the host
+adds where it cannot enqueue launches as fast as the GPU runs them (Python, autograd). `timer:
+graph`: the same call captured once in a CUDA graph, each rep an L2 flush and one replay between
+two events, so the time is the GPU's alone (`capture`, `_graph_time`). CPU: a wall clock (`time.perf_counter`) over `cpu_reps` runs after one
 warm-up run, median and 20th-80th percentile (linear interpolation; `ms_p20`, `ms_p80`). A backend gets a time at a shape only if it passes its correctness gate there
 (`adapters.check`: fp64 reference on a slice of the same shape). Rates are reported against the
 compulsory work (kernels-notes §5.2, §8): FLOPs of the chunked algorithm (C = 64) and the bytes of
@@ -55,6 +58,58 @@ def _gpu_time(fn, p: BenchProtocol, grad_to_none) -> list[float]:
                                         grad_to_none=grad_to_none, quantiles=[0.5, 0.2, 0.8]))
 
 
+def capture(fn, leaves) -> torch.cuda.CUDAGraph:
+    """A CUDA graph of one call of `fn`. Autotuning and compiles run first, eagerly; then two
+    calls on a side stream, as capture requires. The gradients of `leaves` are set to None
+    before capture, so that the captured backward writes them rather than adding to them."""
+    for _ in range(3):
+        fn()
+    side = torch.cuda.Stream()
+    side.wait_stream(torch.cuda.current_stream())
+    with torch.cuda.stream(side):
+        for _ in range(2):
+            _clear_grads(leaves)
+            fn()
+    torch.cuda.current_stream().wait_stream(side)
+    torch.cuda.synchronize()
+    _clear_grads(leaves)
+    graph = torch.cuda.CUDAGraph()
+    with torch.cuda.graph(graph):
+        fn()
+    return graph
+
+
+def _clear_grads(leaves) -> None:
+    for t in leaves or ():
+        t.grad = None
+
+
+def _replays_ms(graph, flush: torch.Tensor, n: int) -> list[float]:
+    """ms of `n` replays of `graph`, L2 flushed (outside the timed span) before each."""
+    ev = [(torch.cuda.Event(enable_timing=True), torch.cuda.Event(enable_timing=True)) for _ in range(n)]
+    for start, end in ev:
+        flush.zero_()
+        start.record()
+        graph.replay()
+        end.record()
+    torch.cuda.synchronize()
+    return [start.elapsed_time(end) for start, end in ev]
+
+
+def _graph_time(fn, p: BenchProtocol, leaves) -> list[float]:
+    """[median, p20, p80] ms of graph replays: a warm-up of `warmup_ms`, then `rep_ms` worth of
+    reps, counted from five replays, as do_bench counts its calls."""
+    import numpy as np
+
+    graph = capture(fn, leaves)
+    flush = torch.empty(256 * 2**20 // 4, dtype=torch.int32, device="cuda")  # do_bench's 256 MB
+    est = max(statistics.median(_replays_ms(graph, flush, 5)), 1e-3)
+    _replays_ms(graph, flush, max(1, int(p.warmup_ms / est)))
+    ts = _replays_ms(graph, flush, max(5, int(p.rep_ms / est)))
+    del graph
+    return [statistics.median(ts), *(float(x) for x in np.percentile(ts, [20, 80]))]
+
+
 def _cpu_time(fn, p: BenchProtocol) -> list[float]:
     import numpy as np
 
@@ -86,7 +141,7 @@ def time_one(backend, shape, kind, mode, p, device) -> list[float]:
             with torch.no_grad():
                 fn(q, k, v, g)
     if device.type == "cuda":
-        return _gpu_time(run, p, leaves)
+        return (_graph_time if p.timer == "graph" else _gpu_time)(run, p, leaves)
     return _cpu_time(run, p)
 
 
@@ -100,7 +155,8 @@ def _row(backend, name, kind, mode, p, device, checks, ceilings) -> dict:
         except Exception as exc:  # noqa: BLE001 - a crash is a failed check, recorded
             checks[ck_key] = {"passed": False, "error": f"{type(exc).__name__}: {exc}"[:300]}
     row = {"shape": name, "kind": kind if backend != "sdpa" else "softmax", "backend": backend,
-           "mode": mode, "dtype": p.dtype_for(device.type), "check": checks[ck_key]}
+           "mode": mode, "dtype": p.dtype_for(device.type), "check": checks[ck_key],
+           "timer": p.timer if device.type == "cuda" else "wall"}
     if not checks[ck_key]["passed"]:
         return row
     try:

@@ -2,7 +2,7 @@
 
 A GPU session is short, so one device's table is often measured in several `suite bench` calls
 (e.g. one per shape). This joins their rows (a later file's row replaces an earlier one with the
-same shape, kind, backend and mode), keeps every run's provenance under `runs`, tags each row with
+same shape, kind, backend, mode and timer), keeps every run's provenance under `runs`, tags each row with
 the 1-based index of its run (`run`), and renders the table with `suite.bench.report.markdown`.
 Ratios (x SDPA, ours vs fla) pair only rows of one run: kernels and peers measured side by side.
 Nothing is edited by hand.
@@ -16,13 +16,14 @@ import argparse
 import json
 from pathlib import Path
 
+from suite.bench.protocol import row_timer
 from suite.bench.report import markdown
 from suite.errors import SuiteError
 from suite.provenance import provenance, write_json_atomic, write_text_atomic
 
 
 def _key(row: dict) -> tuple:
-    return row["shape"], row["kind"], row["backend"], row["mode"]
+    return row["shape"], row["kind"], row["backend"], row["mode"], row_timer(row)
 
 
 def merge(paths: list[Path]) -> dict:

@@ -7,6 +7,7 @@
       modes: [fwd, fwdbwd]
       backends: [triton, fla, sdpa]        # ours, fla when installed, causal SDPA as context
       dtype: bfloat16
+      timer: events                        # GPU: events (do_bench, eager calls) or graph (CUDA-graph replays)
       warmup_ms: 25
       rep_ms: 100
       check_tokens: 512                    # correctness slice: T' = min(T, check_tokens), B' = 1, H' <= 2
@@ -43,6 +44,7 @@ class BenchProtocol:
     modes: list[Literal["fwd", "fwdbwd"]] = ("fwd", "fwdbwd")
     backends: list[str] = ("triton", "fla", "sdpa")
     dtype: Literal["bfloat16", "float16", "float32"] = "bfloat16"
+    timer: Literal["events", "graph"] = "events"
     warmup_ms: int = 25
     rep_ms: int = 100
     check_tokens: int = 512
@@ -55,6 +57,17 @@ class BenchProtocol:
 
     def dtype_for(self, device_type: str) -> str:
         return self.dtype if device_type == "cuda" else self.cpu_dtype
+
+
+def row_timer(row: dict) -> str:
+    """How a result row was timed: "events" (eager calls; also rows written before the timer was
+    recorded), "graph" (replays of one captured call: host work left out) or "wall" (CPU)."""
+    return row.get("timer", "events")
+
+
+def row_label(row: dict) -> str:
+    """The backend as the tables print it: `triton`, or `triton (graph)` for a graph-timed row."""
+    return row["backend"] + (" (graph)" if row_timer(row) == "graph" else "")
 
 
 def parse_shape(name: str) -> dict[str, int]:

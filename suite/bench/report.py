@@ -15,6 +15,7 @@ from pathlib import Path
 
 from suite.bench.adapters import INPUTS, tuning_env
 from suite.bench.ceilings import STORED
+from suite.bench.protocol import row_label, row_timer
 from suite.provenance import provenance, write_json_atomic, write_text_atomic
 
 
@@ -32,9 +33,10 @@ def _errs(row) -> str:
 
 def sdpa_ratio(row: dict, rows: list[dict]) -> float | None:
     """row's median ms / SDPA's median ms at the same shape and mode, in the same run (merged
-    tables: `run`), None without both."""
+    tables: `run`) and with the same timer, None without both."""
     ref = [r["ms"] for r in rows if r["backend"] == "sdpa" and r["shape"] == row["shape"]
-           and r["mode"] == row["mode"] and r.get("run") == row.get("run") and "ms" in r]
+           and r["mode"] == row["mode"] and r.get("run") == row.get("run") and "ms" in r
+           and row_timer(r) == row_timer(row)]
     return row["ms"] / ref[0] if ref and "ms" in row and ref[0] > 0 else None
 
 
@@ -46,7 +48,9 @@ def markdown(rows: list[dict], device_name: str, backends: dict[str, str] | None
     c = ceilings or STORED["h200"]
     head = (f"# Kernel benchmark on {device_name}\n\n"
             f"Medians of `triton.testing.do_bench` (CUDA events, L2 flushed) on GPU, wall clock on "
-            f"CPU. Rates against the compulsory work; floor = max(bytes / {c['hbm_TBps']} TB/s, "
+            f"CPU; a backend marked `(graph)`: medians of CUDA-graph replays of the same call, L2 "
+            f"flushed before each, so the GPU's time without the host's (`suite bench --timer "
+            f"graph`). Rates against the compulsory work; floor = max(bytes / {c['hbm_TBps']} TB/s, "
             f"FLOPs / {c['bf16_TFLOPs']:.0f} TFLOP/s; {c.get('source', STORED['h200']['source'])}). "
             f"`check` = worst relative RMS error "
             f"(output and gradients) against the fp64 reference on a slice; a failing backend gets "
@@ -62,7 +66,7 @@ def markdown(rows: list[dict], device_name: str, backends: dict[str, str] | None
     for r in rows:
         spread = f"{_fmt(r.get('ms_p20'), '.3f')}-{_fmt(r.get('ms_p80'), '.3f')}" if "ms" in r else "-"
         lines.append(
-            f"| {r['shape']} | {r['kind']} | {r['backend']} | {r['mode']} | {_fmt(r.get('ms'), '.3f')} | "
+            f"| {r['shape']} | {r['kind']} | {row_label(r)} | {r['mode']} | {_fmt(r.get('ms'), '.3f')} | "
             f"{spread} | {_fmt(sdpa_ratio(r, rows), '.2f')} | {_fmt(r.get('TFLOPs'), '.1f')} | {_fmt(r.get('TBps'), '.2f')} | "
             f"{_fmt(r.get('x_floor'), '.1f')} | {_errs(r)}{' ' + r['error'] if 'error' in r else ''} |"
             + (f" {r.get('run', '-')} |" if runs else ""))
@@ -70,13 +74,15 @@ def markdown(rows: list[dict], device_name: str, backends: dict[str, str] | None
 
 
 def speedups(rows: list[dict]) -> str:
-    """Ours vs fla at each (shape, kind, mode) where both have a time from the same run."""
-    t = {(r["shape"], r["kind"], r["backend"], r["mode"], r.get("run")): r["ms"] for r in rows if "ms" in r}
+    """Ours vs fla at each (shape, kind, mode) where both have a time from the same run and timer
+    (a graph-timed pair is marked in the mode column)."""
+    t = {(r["shape"], r["kind"], r["backend"], r["mode"], r.get("run"), row_timer(r)): r["ms"]
+         for r in rows if "ms" in r}
     out = []
-    for (shape, kind, b, mode, run), ms in sorted(t.items(), key=lambda kv: str(kv[0])):
-        fla = t.get((shape, kind, "fla", mode, run))
+    for (shape, kind, b, mode, run, timer), ms in sorted(t.items(), key=lambda kv: str(kv[0])):
+        fla = t.get((shape, kind, "fla", mode, run, timer))
         if b == "triton" and fla is not None:
-            out.append(f"| {shape} | {kind} | {mode} | {fla / ms:.2f}x |")
+            out.append(f"| {shape} | {kind} | {mode}{' (graph)' if timer == 'graph' else ''} | {fla / ms:.2f}x |")
     if not out:
         return ""
     return "\n## triton vs fla (fla ms / triton ms)\n\n| shape | kind | mode | speed-up |\n|---|---|---|---|\n" + "\n".join(out) + "\n"
