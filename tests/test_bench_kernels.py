@@ -69,6 +69,52 @@ def test_cli_writes_results(tmp_path):
     md = (tmp_path / "cpu" / "kernels.md").read_text()
     assert "| B1_T64_H2_D16 | scalar | chunked | fwd |" in md
     assert f"Inputs: {adapters.INPUTS}." in md  # a vector time of ours depends on the gate drawn
+    assert {r["timer"] for r in rows} == {"wall"}
+
+
+def test_graph_timer_needs_a_gpu_and_a_known_name(tmp_path, capsys):
+    """--timer graph on a CPU is one clear sentence, nothing written; a tier's bench section
+    with an unknown timer names the allowed values."""
+    assert main(["bench", "--device", "cpu", "--timer", "graph", "--out", str(tmp_path)]) != 0
+    assert "--timer graph: CUDA graphs need a GPU" in capsys.readouterr().err
+    assert not any(tmp_path.iterdir())
+    with pytest.raises(SuiteError, match="timer.*'events'.*'graph'"):
+        from_mapping(BenchProtocol, {"timer": "wallclock"}, "tiny.yaml:bench")
+
+
+@pytest.mark.gpu
+@pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a CUDA device")
+@pytest.mark.parametrize("backend", ["triton", "sdpa"])
+def test_a_graph_replay_computes_the_eager_step(backend):
+    """What `--timer graph` times is the step itself: replaying the captured forward+backward
+    leaves the same gradients as an eager call, and new inputs give new gradients."""
+    from suite.bench.kernels import capture
+
+    shape = parse_shape("B2_T256_H2_D64")
+    q, k, v, g = adapters.make_inputs(shape, "scalar", torch.bfloat16, torch.device("cuda"), True)
+    fn = adapters.backend_fn(backend, "scalar", 64 ** -0.5)
+    do = torch.randn_like(v)
+    leaves = [q, k, v] + ([g] if backend == "triton" else [])
+
+    def step():
+        fn(q, k, v, g).backward(do)
+
+    graph = capture(step, leaves)
+    for t in leaves:
+        t.grad.zero_()
+    graph.replay()
+    torch.cuda.synchronize()
+    replayed = [t.grad.clone() for t in leaves]
+    for t in leaves:
+        t.grad = None
+    step()
+    for t, r in zip(leaves, replayed):
+        assert torch.equal(t.grad, r), "a replay of the captured step differs from the eager step"
+    with torch.no_grad():
+        q.mul_(2)
+    graph.replay()  # the graph reads the inputs' memory, so new values give new gradients
+    torch.cuda.synchronize()
+    assert not torch.equal(k.grad, replayed[1])
 
 
 def test_inputs_are_what_the_tables_state():

@@ -110,6 +110,7 @@ def _run_legend(runs: list[dict]) -> str:
 
 def generate_gpu(bench: Path) -> str:
     """One table per GPU folder under `bench` (kernel_rows), plus ours-vs-fla speed-ups."""
+    from suite.bench.protocol import row_timer
     from suite.bench.report import speedups
 
     out = []
@@ -120,10 +121,13 @@ def generate_gpu(bench: Path) -> str:
         device = (kernels.get("runs") or [{"provenance": kernels.get("provenance", {})}])[0][
             "provenance"].get("device", {}).get("name", folder.name)
         merged = bool(kernels.get("runs"))
+        graph = any(row_timer(r) == "graph" for r in kernels["rows"])
         out += [(f"**{device}** (`{folder.as_posix()}/kernels.md`; {_versions(kernels)}; bf16; "
-                 f"medians of `triton.testing.do_bench`, L2 flushed; p20-p80 beside them; a "
-                 f"backend that fails its fp64 check at a shape gets no time there"
-                 + ("; x SDPA within one run" if merged else "") + "):"), "",
+                 f"medians of `triton.testing.do_bench`, L2 flushed"
+                 + ("; a backend marked (graph): medians of CUDA-graph replays of the call, L2 "
+                    "flushed, the GPU's time alone" if graph else "")
+                 + "; p20-p80 beside them; a backend that fails its fp64 check at a shape gets no "
+                 "time there" + ("; x SDPA within one run and timer" if merged else "") + "):"), "",
                 _table(KERNEL_HEADERS + (["run"] if merged else []), kernel_rows(kernels, merged), left=3)]
         if merged:
             out += [_run_legend(kernels["runs"]), ""]
