@@ -162,6 +162,9 @@
 #           eager step's gradients), then the scalar rows at the three named shapes, ours, fla and
 #           SDPA, timed as CUDA-graph replays (GRAPH_LIMIT, default 300 s: fla autotunes on a fresh
 #           machine), then the same rows eager (EAGER_LIMIT, default 150 s), one machine, back to back
+#   v30b    the graph timer's GPU test, then the pytest-benchmark gate against this GPU's newest
+#           stored run, saved as NAME (default kernels_v29), then the vector rows (ours) at the
+#           three named shapes as graph replays (GRAPH_LIMIT, default 120 s)
 #   gate    the pytest-benchmark gate alone (this GPU's newest stored run; NAME: the name it is saved as)
 #   v19c    the pytest-benchmark gate against the newest stored baseline, saved as kernels_v18; then
 #           v18a's two step timings (this tree, then .whl/base.tgz's kernels) on the same machine
@@ -917,6 +920,15 @@ case "${1:-main}" in
       B8_T4096_H16_D128 --kinds scalar --backends triton fla sdpa
     scrub
     (cd "$OUT" && tar czf v30a.tgz bench_*/ ./*.log && rm -rf bench_*/ ./*.log)
+    ;;
+  v30b)  # the graph timer's GPU test, the gate, vector rows as graph replays (header)
+    timeout 120 python3 -m pytest -q -p no:cacheprovider -p no:warnings tests/test_bench_kernels.py -m gpu \
+      > "$OUT/pytest_gpu_v30b.log" 2>&1; echo "== gpu test rc=$?"; tail -n 3 "$OUT/pytest_gpu_v30b.log"
+    compare "${NAME:-kernels_v29}"
+    bench bench_graph_vector "${GRAPH_LIMIT:-120}" --timer graph --shapes B8_T4096_H16_D128 B32_T2048_H12_D64 \
+      B8_T2048_H32_D64 --kinds vector --backends triton
+    scrub
+    (cd "$OUT" && tar czf v30b.tgz bench_*/ ./*.log && rm -rf bench_*/ ./*.log)
     ;;
   gate)  # the pytest-benchmark gate alone against this GPU's newest stored run, saved as ${NAME:-gate}
     compare "${NAME:-gate}"
