@@ -39,7 +39,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--kinds", nargs="+", default=None, choices=("none", "static", "scalar", "vector"))
     parser.add_argument("--modes", nargs="+", default=None, choices=("fwd", "fwdbwd"))
     parser.add_argument("--timer", default=None, choices=("events", "graph"),
-                        help="GPU timer: events (eager calls, the default) or graph (CUDA-graph replays, GPU time alone)")
+                        help="GPU timer: events (eager calls, the default) or graph "
+                             "(CUDA-graph replays: the GPU's time alone)")
     parser.add_argument("--device", default=None, help="cuda or cpu (default: cuda when available)")
     parser.add_argument("--out", default="results/bench", help="results root (a <gpu-slug> folder goes inside)")
     parser.add_argument("--folder", default=None,

@@ -4,11 +4,13 @@ GPU, protocol `timer: events` (the default): `triton.testing.do_bench` (CUDA eve
 before every rep) after a warm-up that lets autotuning finish; the time includes what the host
 adds where it cannot enqueue launches as fast as the GPU runs them (Python, autograd). `timer:
 graph`: the same call captured once in a CUDA graph, each rep an L2 flush and one replay between
-two events, so the time is the GPU's alone (`capture`, `_graph_time`). CPU: a wall clock (`time.perf_counter`) over `cpu_reps` runs after one
-warm-up run, median and 20th-80th percentile (linear interpolation; `ms_p20`, `ms_p80`). A backend gets a time at a shape only if it passes its correctness gate there
-(`adapters.check`: fp64 reference on a slice of the same shape). Rates are reported against the
-compulsory work (kernels-notes §5.2, §8): FLOPs of the chunked algorithm (C = 64) and the bytes of
-reading every input and writing every output once, against the measured ceilings of the GPU
+two events, so the time is the GPU's alone (`capture`, `_graph_time`). CPU: a wall clock
+(`time.perf_counter`) over `cpu_reps` runs after one warm-up run. Each row: median and 20th-80th
+percentile (linear interpolation; `ms_p20`, `ms_p80`) and its `timer` (events, graph, wall). A
+backend gets a time at a shape only if it passes its correctness gate there (`adapters.check`:
+fp64 reference on a slice of the same shape). Rates are reported against the compulsory work
+(kernels-notes §5.2, §8): FLOPs of the chunked algorithm (C = 64) and the bytes of reading every
+input and writing every output once, against the measured ceilings of the GPU
 (`suite.bench.ceilings`; on CPU and on a GPU without its own, the H200's).
 
     from suite.bench.kernels import measure

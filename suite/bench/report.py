@@ -82,7 +82,8 @@ def speedups(rows: list[dict]) -> str:
     for (shape, kind, b, mode, run, timer), ms in sorted(t.items(), key=lambda kv: str(kv[0])):
         fla = t.get((shape, kind, "fla", mode, run, timer))
         if b == "triton" and fla is not None:
-            out.append(f"| {shape} | {kind} | {mode}{' (graph)' if timer == 'graph' else ''} | {fla / ms:.2f}x |")
+            label = f"{mode} (graph)" if timer == "graph" else mode
+            out.append(f"| {shape} | {kind} | {label} | {fla / ms:.2f}x |")
     if not out:
         return ""
     return "\n## triton vs fla (fla ms / triton ms)\n\n| shape | kind | mode | speed-up |\n|---|---|---|---|\n" + "\n".join(out) + "\n"
