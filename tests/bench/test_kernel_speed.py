@@ -5,7 +5,10 @@ On CUDA each case times forwards (or forward+backward steps) at a named shape af
 the reported time is per call. The host's launch work then overlaps the GPU's work, as in a
 training loop; one synchronised call per round timed host launch latency and its jitter as well
 (the 160M scalar rows moved by up to 14 % and 18 % between runs of unchanged kernels: NOTES.md
-v10). On CPU it runs a tiny shape once per case as a functional check (use --benchmark-disable,
+v10). A forward+backward call sets the inputs' gradients to None first, as a training step after
+`zero_grad(set_to_none=True)` does: the stored runs up to `0007_kernels_v29` let them accumulate,
+so their forward+backward rows also timed autograd's addition of each new gradient into the old
+one (NOTES.md v30). On CPU it runs a tiny shape once per case as a functional check (use --benchmark-disable,
 or it is timed with a wall clock like any other).
 
     # save a per-GPU baseline (on the GPU machine)
@@ -66,12 +69,15 @@ def test_kernel_speed(benchmark, suite_provenance, shape, backend, kind, mode):
     do = torch.randn_like(v)
 
     count, last = [0], [None]  # calls since the measurement began; the newest output
+    leaves = [t for t in (q, k, v, g) if t is not None and t.requires_grad]
 
     def run():
         if mode == "fwd":
             with torch.no_grad():
                 o = fn(q, k, v, g)
         else:
+            for t in leaves:  # each step writes fresh gradients, as after zero_grad(set_to_none=True)
+                t.grad = None
             o = fn(q, k, v, g)
             o.backward(do)
         last[0] = o
@@ -88,3 +94,9 @@ def test_kernel_speed(benchmark, suite_provenance, shape, backend, kind, mode):
     _sync()
     o = last[0]
     assert o is not None and o.shape == v.shape and torch.isfinite(o.float()).all()
+    if mode == "fwdbwd":  # the timed step is one step's backward, not an accumulation over calls
+        grads = [t.grad.clone() for t in leaves]
+        run()
+        _sync()
+        for t, before in zip(leaves, grads):
+            torch.testing.assert_close(t.grad, before, rtol=1e-2, atol=1e-2 * before.abs().max().item())
