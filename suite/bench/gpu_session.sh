@@ -322,9 +322,11 @@ shards() {  # shards TAG LIMIT: pinned-config conformance, SHARDS (8) processes 
 # this GPU's stored pytest-benchmark runs (baselines/bench/<gpu>/): one folder per GPU model
 BL=baselines/bench/$(nvidia-smi --query-gpu=name --format=csv,noheader | head -n 1 \
   | sed -E 's/.*(H200|H100|A100|L40S).*/\1/' | tr 'A-Z ' 'a-z_')
-pb() {  # pb TIMEOUT ARGS...: the pytest-benchmark rows (not fla) with this GPU's stored baselines at hand
+pb() {  # pb TIMEOUT ARGS...: the pytest-benchmark rows (PB_K, default: not fla, whose eager rows move
+       # with the host and whose autotuning takes minutes on a fresh machine; PB_K=graph: every
+       # graph-replay row, fla's too) with this GPU's stored baselines at hand
   timeout "$1" python3 -m pytest -q -p no:cacheprovider -p no:warnings tests/bench/test_kernel_speed.py \
-    --benchmark-only -k "not fla" --benchmark-storage="$BL" --benchmark-columns=median,iqr "${@:2}"
+    --benchmark-only -k "${PB_K:-not fla}" --benchmark-storage="$BL" --benchmark-columns=median,iqr "${@:2}"
 }
 compare() {  # compare NAME: pytest-benchmark rows against the newest stored run, saved as NAME
   pb "${PB_COMPARE_LIMIT:-220}" --benchmark-compare --benchmark-compare-fail=median:10% --benchmark-save="$1" \

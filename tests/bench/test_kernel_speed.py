@@ -8,8 +8,10 @@ training loop; one synchronised call per round timed host launch latency and its
 v10). A forward+backward call sets the inputs' gradients to None first, as a training step after
 `zero_grad(set_to_none=True)` does: the stored runs up to `0007_kernels_v29` let them accumulate,
 so their forward+backward rows also timed autograd's addition of each new gradient into the old
-one (NOTES.md v30). On CPU it runs a tiny shape once per case as a functional check (use --benchmark-disable,
-or it is timed with a wall clock like any other).
+one (NOTES.md v30). `test_kernel_speed_graph` (GPU only) times the same cases as CUDA-graph
+replays: the GPU's time without the host's, stable enough to gate fla's rows as well. On CPU the
+eager test runs a tiny shape once per case as a functional check (use --benchmark-disable, or it
+is timed with a wall clock like any other).
 
     # save a per-GPU baseline (on the GPU machine)
     pytest tests/bench/test_kernel_speed.py --benchmark-only \
@@ -54,49 +56,99 @@ def _sync():
         torch.cuda.synchronize()
 
 
-@pytest.mark.parametrize("mode", ["fwd", "fwdbwd"])
-@pytest.mark.parametrize("kind", ["scalar", "vector"])
-@pytest.mark.parametrize("backend", BACKENDS)
-@pytest.mark.parametrize("shape", SHAPES)
-def test_kernel_speed(benchmark, suite_provenance, shape, backend, kind, mode):
+def _case(shape, backend, kind, mode):
+    """(step, leaves, v): one forward (no grad) or forward+backward call at `shape`, the inputs
+    whose gradients it writes, and v (the output's shape). A forward+backward call sets the
+    gradients to None first, as a training step after `zero_grad(set_to_none=True)` does."""
     device = torch.device("cuda" if CUDA else "cpu")
-    benchmark.extra_info.update(suite_provenance)
     if not adapters.available(backend, device):
         pytest.skip(f"backend {backend} not available on {device.type}")
     dims = parse_shape(shape)
     q, k, v, g = adapters.make_inputs(dims, kind, DTYPE, device, grad=mode == "fwdbwd")
     fn = adapters.backend_fn(backend, kind, dims["K"] ** -0.5)
     do = torch.randn_like(v)
-
-    count, last = [0], [None]  # calls since the measurement began; the newest output
     leaves = [t for t in (q, k, v, g) if t is not None and t.requires_grad]
 
-    def run():
+    def step():
         if mode == "fwd":
             with torch.no_grad():
-                o = fn(q, k, v, g)
-        else:
-            for t in leaves:  # each step writes fresh gradients, as after zero_grad(set_to_none=True)
-                t.grad = None
-            o = fn(q, k, v, g)
-            o.backward(do)
-        last[0] = o
-        count[0] += 1
-        if count[0] % CALLS == 0:  # a round's last call (each round is CALLS calls)
-            _sync()
+                return fn(q, k, v, g)
+        for t in leaves:
+            t.grad = None
+        o = fn(q, k, v, g)
+        o.backward(do)
         return o
 
-    for _ in range(3 if CUDA else 0):  # autotune and compile outside the measurement
-        run()
-    _sync()
-    count[0] = 0
+    return step, leaves, v
+
+
+def _rounds(benchmark, call):
+    """pytest-benchmark rounds of CALLS calls of `call`, one synchronisation per round."""
+    count = [0]
+
+    def run():
+        out = call()
+        count[0] += 1
+        if count[0] % CALLS == 0:  # a round's last call
+            _sync()
+        return out
+
     benchmark.pedantic(run, rounds=30 if CUDA else 1, iterations=CALLS, warmup_rounds=2 if CUDA else 0)
     _sync()
-    o = last[0]
+
+
+def _assert_one_step(step, leaves, o, v):
+    """The timed call left a finite output and one step's gradients (not a sum over calls)."""
     assert o is not None and o.shape == v.shape and torch.isfinite(o.float()).all()
-    if mode == "fwdbwd":  # the timed step is one step's backward, not an accumulation over calls
-        grads = [t.grad.clone() for t in leaves]
-        run()
-        _sync()
-        for t, before in zip(leaves, grads):
-            torch.testing.assert_close(t.grad, before, rtol=1e-2, atol=1e-2 * before.abs().max().item())
+    grads = [t.grad.clone() for t in leaves]
+    step()
+    _sync()
+    for t, before in zip(leaves, grads):
+        torch.testing.assert_close(t.grad, before, rtol=1e-2, atol=1e-2 * before.abs().max().item())
+
+
+def _cases(test):
+    """Every (shape, backend, kind, mode); test ids `[shape-backend-kind-mode]`, the ids of the
+    stored runs (marks applied innermost first: shape, backend, kind, mode)."""
+    for name, values in (("shape", SHAPES), ("backend", BACKENDS), ("kind", ["scalar", "vector"]),
+                         ("mode", ["fwd", "fwdbwd"])):
+        test = pytest.mark.parametrize(name, values)(test)
+    return test
+
+
+@_cases
+def test_kernel_speed(benchmark, suite_provenance, shape, backend, kind, mode):
+    benchmark.extra_info.update(suite_provenance)
+    step, leaves, v = _case(shape, backend, kind, mode)
+    last = [None]
+
+    def call():
+        last[0] = step()
+        return last[0]
+
+    for _ in range(3 if CUDA else 0):  # autotune and compile outside the measurement
+        step()
+    _sync()
+    _rounds(benchmark, call)
+    _assert_one_step(step, leaves, last[0], v)
+
+
+@pytest.mark.skipif(not CUDA, reason="CUDA graphs need a GPU")
+@_cases
+def test_kernel_speed_graph(benchmark, suite_provenance, shape, backend, kind, mode):
+    """The same call captured once as a CUDA graph (`suite.bench.kernels.capture`) and replayed:
+    the GPU's time alone, which a busy host does not move (fla's eager rows did, by up to 143 %:
+    NOTES.md v30), so fla's rows can be gated too. No L2 flush between calls, as in the eager
+    rounds."""
+    from suite.bench.kernels import capture
+
+    benchmark.extra_info.update(suite_provenance, timer="graph")
+    step, leaves, v = _case(shape, backend, kind, mode)
+    out = [None]
+
+    def captured():
+        out[0] = step()  # inside the capture: the graph's own output tensor
+
+    graph = capture(captured, leaves)
+    _rounds(benchmark, graph.replay)
+    _assert_one_step(step, leaves, out[0], v)
