@@ -328,6 +328,10 @@ pb() {  # pb TIMEOUT ARGS...: the pytest-benchmark rows (PB_K, default: not fla,
   timeout "$1" python3 -m pytest -q -p no:cacheprovider -p no:warnings tests/bench/test_kernel_speed.py \
     --benchmark-only -k "${PB_K:-not fla}" --benchmark-storage="$BL" --benchmark-columns=median,iqr "${@:2}"
 }
+graph_test() {  # graph_test TAG: the graph timer's GPU test (a replay leaves the eager step's gradients)
+  timeout 120 python3 -m pytest -q -p no:cacheprovider -p no:warnings tests/test_bench_kernels.py -m gpu \
+    > "$OUT/pytest_gpu_$1.log" 2>&1; echo "== gpu test rc=$?"; tail -n 3 "$OUT/pytest_gpu_$1.log"
+}
 compare() {  # compare NAME: pytest-benchmark rows against the newest stored run, saved as NAME
   pb "${PB_COMPARE_LIMIT:-220}" --benchmark-compare --benchmark-compare-fail=median:10% --benchmark-save="$1" \
     > "$OUT/pytest_compare_$1.log" 2>&1
@@ -913,8 +917,7 @@ case "${1:-main}" in
     (cd "$OUT" && tar czf v24h.tgz bench_*/ ./*.log && rm -rf bench_*/ ./*.log)
     ;;
   v30a)  # graph-timed rows beside eager ones (header)
-    timeout 120 python3 -m pytest -q -p no:cacheprovider -p no:warnings tests/test_bench_kernels.py -m gpu \
-      > "$OUT/pytest_gpu_v30a.log" 2>&1; echo "== gpu test rc=$?"; tail -n 3 "$OUT/pytest_gpu_v30a.log"
+    graph_test v30a
     python3 -m suite.bench.ceilings | tee "$OUT/ceilings_v30a.json"
     bench bench_graph "${GRAPH_LIMIT:-300}" --timer graph --shapes B32_T2048_H12_D64 B8_T2048_H32_D64 \
       B8_T4096_H16_D128 --kinds scalar --backends triton fla sdpa
@@ -924,8 +927,7 @@ case "${1:-main}" in
     (cd "$OUT" && tar czf v30a.tgz bench_*/ ./*.log && rm -rf bench_*/ ./*.log)
     ;;
   v30b)  # the graph timer's GPU test, the gate, vector rows as graph replays (header)
-    timeout 120 python3 -m pytest -q -p no:cacheprovider -p no:warnings tests/test_bench_kernels.py -m gpu \
-      > "$OUT/pytest_gpu_v30b.log" 2>&1; echo "== gpu test rc=$?"; tail -n 3 "$OUT/pytest_gpu_v30b.log"
+    graph_test v30b
     compare "${NAME:-kernels_v29}"
     bench bench_graph_vector "${GRAPH_LIMIT:-120}" --timer graph --shapes B8_T4096_H16_D128 B32_T2048_H12_D64 \
       B8_T2048_H32_D64 --kinds vector --backends triton

@@ -19,7 +19,8 @@
       train_warmup: 1                      #   after this many untimed ones
 
 Loaded with `suite.tiers.load_section(tier, "bench", BenchProtocol)`; without a tier the
-defaults below are the protocol.
+defaults below are the protocol. Also the helpers that read a result row the same way in every
+table (`row_timer`, `row_label`, `sdpa_ratio`; no torch, so `suite tables` needs none).
 """
 
 from __future__ import annotations
@@ -68,6 +69,15 @@ def row_timer(row: dict) -> str:
 def row_label(row: dict) -> str:
     """The backend as the tables print it: `triton`, or `triton (graph)` for a graph-timed row."""
     return row["backend"] + (" (graph)" if row_timer(row) == "graph" else "")
+
+
+def sdpa_ratio(row: dict, rows: list[dict]) -> float | None:
+    """row's median ms / SDPA's median ms at the same shape and mode, in the same run (merged
+    tables: `run`) and with the same timer, None without both."""
+    ref = [r["ms"] for r in rows if r["backend"] == "sdpa" and r["shape"] == row["shape"]
+           and r["mode"] == row["mode"] and r.get("run") == row.get("run") and "ms" in r
+           and row_timer(r) == row_timer(row)]
+    return row["ms"] / ref[0] if ref and "ms" in row and ref[0] > 0 else None
 
 
 def parse_shape(name: str) -> dict[str, int]:

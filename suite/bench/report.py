@@ -15,7 +15,7 @@ from pathlib import Path
 
 from suite.bench.adapters import INPUTS, tuning_env
 from suite.bench.ceilings import STORED
-from suite.bench.protocol import row_label, row_timer
+from suite.bench.protocol import row_label, row_timer, sdpa_ratio
 from suite.provenance import provenance, write_json_atomic, write_text_atomic
 
 
@@ -29,15 +29,6 @@ def _errs(row) -> str:
         return ck.get("error", "-")
     worst = max(ck["errors"].values()) if ck["errors"] else 0.0
     return f"{worst:.1e}" + ("" if ck["passed"] else " FAIL")
-
-
-def sdpa_ratio(row: dict, rows: list[dict]) -> float | None:
-    """row's median ms / SDPA's median ms at the same shape and mode, in the same run (merged
-    tables: `run`) and with the same timer, None without both."""
-    ref = [r["ms"] for r in rows if r["backend"] == "sdpa" and r["shape"] == row["shape"]
-           and r["mode"] == row["mode"] and r.get("run") == row.get("run") and "ms" in r
-           and row_timer(r) == row_timer(row)]
-    return row["ms"] / ref[0] if ref and "ms" in row and ref[0] > 0 else None
 
 
 def markdown(rows: list[dict], device_name: str, backends: dict[str, str] | None = None,

@@ -19,7 +19,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from suite.bench.protocol import row_label, row_timer
+from suite.bench.protocol import row_label, sdpa_ratio
 from suite.provenance import write_text_atomic
 from suite.report.grid import Grid
 from suite.report.render import markdown_table
@@ -81,8 +81,6 @@ def kernel_rows(data: dict, with_run: bool = False) -> list[list[str]]:
     """Per (shape, kind, backend): forward and forward+backward median ms, p20-p80, x SDPA (SDPA
     of the same run); with `with_run`, a last column with the run(s) of a merged table."""
     recs = [r for r in data["rows"] if isinstance(r, dict) and "shape" in r]
-    sdpa = {(r["shape"], r["mode"], r.get("run"), row_timer(r)): r["ms"] for r in recs
-            if r.get("backend") == "sdpa" and "ms" in r}
     keys: list[tuple[str, str, str]] = []
     cells: dict[tuple, dict[str, dict]] = {}
     for r in recs:
@@ -102,9 +100,9 @@ def kernel_rows(data: dict, with_run: bool = False) -> list[list[str]]:
                 row += ["no time (" + ("failed its check" if not r.get("check", {}).get("passed", True)
                                        else "error") + ")", DASH, DASH]
             else:
-                ref = sdpa.get((key[0], mode, r.get("run"), row_timer(r)))
+                ratio = sdpa_ratio(r, recs)
                 row += [_ms(r["ms"]), f"{_ms(r['ms_p20'])}-{_ms(r['ms_p80'])}",
-                        DASH if not ref else f"{r['ms'] / ref:.2f}"]
+                        DASH if ratio is None else f"{ratio:.2f}"]
         if with_run:
             row.append(", ".join(str(n) for n in sorted({r["run"] for r in cells[key].values() if "run" in r})) or DASH)
         out.append(row)
