@@ -166,12 +166,12 @@
 #           stored run, saved as NAME (default kernels_v29), then the vector rows (ours) at the
 #           three named shapes as graph replays (GRAPH_LIMIT, default 120 s)
 #   v31a    this tree's H200 table in three calls on one warm machine: the graph timer's GPU test,
-#           the ceilings, the anchor's rows (ours, every kind; SDPA), the scalar rows at the three
-#           named shapes as graph replays beside fla and SDPA (ANCHOR_LIMIT 150, GRAPH_LIMIT 380 s)
-#   v31b    the graph rows again (fla's autotune picks cached), the D = 64 rows (scalar beside fla and
-#           SDPA; static and vector, ours), the T sweep (ours, SDPA)
-#   v31c    the anchor's scalar and vector rows beside fla's, then the gate saved as NAME
-#           (default kernels_v30; PB_COMPARE_LIMIT=0 skips it)
+#           the ceilings, the scalar rows at the three named shapes as graph replays beside fla and
+#           SDPA (GRAPH_LIMIT, default 420 s; fla autotunes for minutes on a fresh machine)
+#   v31b    the eager rows: the anchor (ours, every kind; SDPA), D = 64 (scalar beside fla and SDPA;
+#           static and vector, ours), the T sweep (ours, SDPA)
+#   v31c    the anchor's vector rows beside fla's, then the gate saved as NAME (default kernels_v30;
+#           PB_COMPARE_LIMIT=0 skips it)
 #   gate    the pytest-benchmark gate alone (this GPU's newest stored run; NAME: the name it is saved as)
 #   v19c    the pytest-benchmark gate against the newest stored baseline, saved as kernels_v18; then
 #           v18a's two step timings (this tree, then .whl/base.tgz's kernels) on the same machine
@@ -944,16 +944,13 @@ case "${1:-main}" in
   v31a)  # this tree's H200 table, first of three calls on one warm machine (header)
     graph_test v31a
     python3 -m suite.bench.ceilings | tee "$OUT/ceilings_v31a.json"
-    bench bench_anchor "${ANCHOR_LIMIT:-150}" --shapes B8_T4096_H16_D128 --kinds static scalar vector --backends triton sdpa
-    bench bench_graph "${GRAPH_LIMIT:-380}" --timer graph --shapes B32_T2048_H12_D64 B8_T2048_H32_D64 \
+    bench bench_graph "${GRAPH_LIMIT:-420}" --timer graph --shapes B32_T2048_H12_D64 B8_T2048_H32_D64 \
       B8_T4096_H16_D128 --kinds scalar --backends triton fla sdpa
     scrub
     (cd "$OUT" && tar czf v31a.tgz bench_*/ ./*.log && rm -rf bench_*/ ./*.log)
     ;;
-  v31b)  # the second: the graph rows again (fla's picks cached; the whole set if v31a's stopped at its
-         # limit), the D = 64 rows eager (scalar beside fla and SDPA; static and vector, ours), the T sweep
-    bench bench_graph "${GRAPH_LIMIT:-150}" --timer graph --shapes B32_T2048_H12_D64 B8_T2048_H32_D64 \
-      B8_T4096_H16_D128 --kinds scalar --backends triton fla sdpa
+  v31b)  # the second: the eager rows of this tree's kernels (fla's autotune picks cached by v31a)
+    bench bench_anchor "${ANCHOR_LIMIT:-110}" --shapes B8_T4096_H16_D128 --kinds static scalar vector --backends triton sdpa
     bench bench_d64_fla "${D64_LIMIT:-120}" --shapes B32_T2048_H12_D64 B8_T2048_H32_D64 --kinds scalar \
       --backends triton fla sdpa
     bench bench_d64 "${D64_OURS_LIMIT:-100}" --shapes B32_T2048_H12_D64 B8_T2048_H32_D64 --kinds static vector \
@@ -963,8 +960,8 @@ case "${1:-main}" in
     scrub
     (cd "$OUT" && tar czf v31b.tgz bench_*/ ./*.log && rm -rf bench_*/ ./*.log)
     ;;
-  v31c)  # the third: the anchor's rows beside fla's (vector: fla autotunes for minutes), then the gate
-    bench bench_anchor_fla "${FLA_LIMIT:-330}" --shapes B8_T4096_H16_D128 --kinds scalar vector --backends triton fla
+  v31c)  # the third: the anchor's vector rows beside fla's (fla autotunes for minutes), then the gate
+    bench bench_anchor_vector_fla "${FLA_LIMIT:-330}" --shapes B8_T4096_H16_D128 --kinds vector --backends triton fla
     [ "${PB_COMPARE_LIMIT:-220}" = 0 ] || compare "${NAME:-kernels_v30}"
     scrub
     (cd "$OUT" && tar czf v31c.tgz bench_*/ ./*.log && rm -rf bench_*/ ./*.log)
