@@ -6,6 +6,7 @@ no phase stops before any set-up with one sentence. Run: `pytest tests/test_gpu_
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
@@ -21,7 +22,7 @@ pytestmark = pytest.mark.skipif(shutil.which("bash") is None, reason="needs bash
 
 
 def _session(*args, out=None):
-    env = {"PATH": "/usr/bin:/bin", **({"OUT": str(out)} if out else {})}
+    env = {**os.environ, **({"OUT": str(out)} if out else {})}
     return subprocess.run(["bash", "suite/bench/gpu_session.sh", *args], cwd=ROOT, env=env,
                           capture_output=True, text=True, timeout=60)
 
@@ -71,7 +72,6 @@ def test_a_phase_without_a_gpu_runs_through_the_dispatcher(tmp_path):
     report = tmp_path / "r1.json"
     report.write_text('{"cases": [{"passed": true, "error": null, "dtype": "float32", "kind": "scalar",'
                       ' "errors": {"o": 1e-6}}]}')
-    r = subprocess.run(["bash", "suite/bench/gpu_session.sh", "summary", str(tmp_path)], cwd=ROOT,
-                       capture_output=True, text=True, timeout=60)
+    r = _session("summary", str(tmp_path))
     assert r.returncode == 0, r.stderr
     assert r.stdout.strip() == "r1: 1/1 passed, 0 not launchable, worst float32 1.0e-06; cases by kind: scalar 1"

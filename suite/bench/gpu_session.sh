@@ -13,10 +13,6 @@
 # prints every phase with the first line of its description.
 set -u
 here=$(dirname "${BASH_SOURCE[0]}")/gpu_phases
-for f in nogpu lib early middle recent; do
-  # shellcheck source=/dev/null  # the phase files are read at run time
-  . "$here/$f.sh"
-done
 phase=${1:-main}
 [ $# -gt 0 ] || set -- main
 if [ "$phase" = list ]; then
@@ -25,13 +21,19 @@ if [ "$phase" = list ]; then
   exit 0
 fi
 fn=phase_${phase//-/_}
+# shellcheck source=/dev/null  # the phase files are read at run time
+. "$here/nogpu.sh"
+if declare -F "$fn" > /dev/null; then  # a phase without a GPU: no set-up
+  "$fn" "$@"; exit $?
+fi
+for f in lib early middle recent; do
+  # shellcheck source=/dev/null
+  . "$here/$f.sh"
+done
 if ! declare -F "$fn" > /dev/null; then
   echo "gpu_session.sh: unknown phase '$phase'; \`bash suite/bench/gpu_session.sh list\` prints the phases" >&2
   exit 2
 fi
-case "$phase" in
-  compile|counts|sweep-counts|summary) "$fn" "$@"; exit $? ;;
-esac
 export PYTHONUNBUFFERED=1
 OUT=${OUT:-/tmp/out}; mkdir -p "$OUT"
 # compiled kernels and autotune picks persist across the calls of one warm machine (ignored path)
