@@ -46,18 +46,25 @@ def _check_class(cls: object, where: str) -> type:
     return cls
 
 
-def load_spec(spec: str) -> type:
-    """The class named by `module:Class` (SuiteError naming the spec if it cannot be imported)."""
-    modname, sep, clsname = spec.partition(":")
-    if not sep or not modname or not clsname:
-        raise SuiteError(f"decay plugin '{spec}' must be given as module:Class")
+def import_spec(spec: str, family: str, form: str) -> object:
+    """The object named by `module:attr` (dotted attributes allowed); a SuiteError naming the
+    spec if it is malformed or cannot be imported. `family` and `form` word the messages, e.g.
+    ("decay plugin", "module:Class")."""
+    modname, sep, attr = spec.partition(":")
+    if not sep or not modname or not attr:
+        raise SuiteError(f"{family} '{spec}' must be given as {form}")
     try:
         obj = importlib.import_module(modname)
-        for part in clsname.split("."):
+        for part in attr.split("."):
             obj = getattr(obj, part)
     except Exception as exc:  # noqa: BLE001  (any error raised while importing the plugin's module)
-        raise SuiteError(f"decay plugin '{spec}' cannot be imported: {type(exc).__name__}: {exc}") from None
-    return _check_class(obj, f"'{spec}'")
+        raise SuiteError(f"{family} '{spec}' cannot be imported: {type(exc).__name__}: {exc}") from None
+    return obj
+
+
+def load_spec(spec: str) -> type:
+    """The decay class named by `module:Class` (SuiteError naming the spec if it cannot be imported)."""
+    return _check_class(import_spec(spec, "decay plugin", "module:Class"), f"'{spec}'")
 
 
 def _entry_points() -> list[metadata.EntryPoint]:
@@ -104,16 +111,17 @@ def resolve(spec: str) -> type:
     return get_decay(spec)
 
 
-def source_file(cls: type) -> str | None:
+def source_file(obj: object) -> str | None:
     try:
-        return inspect.getsourcefile(cls)
+        return inspect.getsourcefile(obj)
     except TypeError:
         return None
 
 
-def source_sha256(cls: type) -> str | None:
-    """sha256 of the source file defining `cls` (None when it has no file, e.g. built in a REPL)."""
-    path = source_file(cls)
+def source_sha256(obj: object) -> str | None:
+    """sha256 of the source file defining `obj`, a class or a function (None when it has no
+    file, e.g. one built in a REPL)."""
+    path = source_file(obj)
     if not path:
         return None
     with open(path, "rb") as fh:

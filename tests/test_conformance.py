@@ -2,8 +2,12 @@
 
     pytest -m kernels tests/test_conformance.py                    # every available backend
     pytest -m kernels tests/test_conformance.py --backend triton   # one backend (repeatable)
+    pytest -m kernels tests/test_conformance.py --backend my_pkg.kernels:attend   # yours
     pytest -m kernels tests/test_conformance.py --backend triton \\
         --conformance-report results/bench/<gpu>/conformance.json   # per-case JSON report
+
+A backend of your own (`suite.kernel_plugins`) runs the grid at the decay kinds it declares;
+installed as an entry point, it is among the default backends.
 
 Grid: backend x kind x T x D x dtype x decay regime x with/without initial state; each case
 checks o, the final state and dq, dk, dv, d log-decay, d initial state with the one tolerance
@@ -45,7 +49,8 @@ from kernel_utils import (
 
 from suite.bench.adapters import tuning_env
 from suite.errors import SuiteError
-from suite.kernels import available_backends, get_backend
+from suite.kernel_plugins import backend_kinds, backend_provenance, plugin_backends, resolve, runs_on
+from suite.kernels import available_backends
 from suite.provenance import provenance, write_json_atomic
 
 pytestmark = pytest.mark.kernels
@@ -76,22 +81,32 @@ def grid(backend: str) -> list[tuple]:
 def _unavailable(name: str) -> str | None:
     """Why backend `name` cannot run here (None if it can)."""
     try:
-        get_backend(name)
+        resolve(name)  # a plugin that cannot be loaded says why
     except SuiteError as exc:
         return str(exc)
-    if name not in available_backends(DEVICE):
+    if not runs_on(name, DEVICE):
         return f"kernel backend '{name}' does not run on {DEVICE}"
     return None
 
 
 def _backends(config) -> list[tuple[str, str | None]]:
-    """(name, skip reason) for --backend, or every available backend but `recurrent`."""
+    """(name, skip reason) for --backend, or every available built-in backend but `recurrent`
+    and every installed plugin (entry points of `decay_suite.backends`)."""
     names = config.getoption("backend")
     if not names:
         names = [b for b in available_backends(DEVICE) if b != "recurrent"]
         if "triton" not in names:
             names.append("triton")  # reported as skipped, with the reason
+        names += list(plugin_backends())
     return [(n, _unavailable(n)) for n in names]
+
+
+def _kinds_skipped(name: str) -> list:
+    """One skipped test per decay kind that backend `name` declares it does not compute."""
+    kinds = backend_kinds(name)
+    why = f"kernel backend '{name}' computes the decay kinds {', '.join(kinds)} only"
+    return [pytest.param((name, None), id=f"{name}-{kind}-not-computed", marks=pytest.mark.skip(reason=why))
+            for kind in KINDS if kind not in kinds]
 
 
 def pytest_generate_tests(metafunc):
@@ -99,7 +114,8 @@ def pytest_generate_tests(metafunc):
         backends = _backends(metafunc.config)
         params = [pytest.param((n, None), id=f"{n}-unavailable", marks=pytest.mark.skip(reason=why))
                   for n, why in backends if why]
-        grids = {n: grid(n) for n, why in backends if not why}
+        grids = {n: [c for c in grid(n) if c[0] in backend_kinds(n)] for n, why in backends if not why}
+        params += [p for n in grids for p in _kinds_skipped(n)]
         # backends vary fastest, so consecutive tests share one cached fp64 reference
         for c in dict.fromkeys(c for g in grids.values() for c in g):
             params += [pytest.param((n, c), id="-".join(map(str, (n, *c[:5], "h0" if c[5] else "noh0"))))
@@ -165,7 +181,16 @@ def _write_report() -> None:
         write_json_atomic(path, {"cases": RESULTS, "tolerance": tol, "metric": "relative RMS",
                                  "passed": all(r["passed"] is not False for r in RESULTS),
                                  "not_launchable": sum(r["passed"] is None for r in RESULTS),
-                                 "provenance": provenance(device=DEVICE, tuning_env=tuning_env())})
+                                 "provenance": provenance(device=DEVICE, tuning_env=tuning_env(),
+                                                          **_plugin_provenance())})
+
+
+def _plugin_provenance() -> dict:
+    """{"plugins": {backend: spec and source sha256}} for the plugin backends in the report;
+    empty (no key) when it checked ours alone."""
+    names = dict.fromkeys(r["backend"] for r in RESULTS)
+    plugins = {n: p for n in names if (p := backend_provenance(n)) is not None}
+    return {"plugins": plugins} if plugins else {}
 
 
 class Unlaunchable(Exception):
@@ -290,6 +315,8 @@ def test_strong_constant_decay_final_state_gradient(edge_backend, kind):
     """g = -10 on every row, gradient through the final state only: a chunk's last row reaches
     the next state with weight 1, every earlier row with e^-10 or less, so a prefix sum that
     subtracts the big term (cumsum(x) - x) keeps only its rounding; fp32 must stay at 1e-4."""
+    if kind not in backend_kinds(edge_backend):
+        pytest.skip(f"kernel backend '{edge_backend}' does not compute the {kind} kind")
     B, T, H, D = 1, 40, 2, 16
     case = make_case(kind, "weak", B=B, T=T, H=H, K=D, V=D, dtype=torch.float32, h0=False,
                      device=DEVICE, seed=3, grid=torch.bfloat16)

@@ -1,6 +1,7 @@
 """Benchmark adapters: inputs, one callable per backend, and the correctness gate.
 
-Backends: any registered kernel backend of `suite.kernels` (ours: `triton`; `chunked` on CPU),
+Backends: any kernel backend of `suite.kernels` (ours: `triton`; `chunked` on CPU; a plugin, by
+name or `module:function`, `suite.kernel_plugins`, at the decay kinds it declares),
 `fla` (fla-core's `chunk_simple_gla` for none/static/scalar, `chunk_gla` for vector, called
 directly so that the benchmark measures fla itself), and `sdpa` (causal softmax attention through
 `torch.nn.functional.scaled_dot_product_attention`, context only; it ignores the decay).
@@ -91,9 +92,10 @@ def backend_fn(backend: str, kind: str, scale: float):
         return lambda q, k, v, g: fla_fn(q, k, v, g, kind, scale)
     if backend == "sdpa":
         return lambda q, k, v, g: sdpa_fn(q, k, v)
-    from suite.kernels import attend, get_backend
+    from suite.kernel_plugins import resolve
+    from suite.kernels import attend
 
-    get_backend(backend)  # raises SuiteError when unavailable
+    resolve(backend)  # a plugin registered under its name; SuiteError when unavailable
     return lambda q, k, v, g: attend(q, k, v, g, scale=scale, backend=backend)[0]
 
 
@@ -120,9 +122,19 @@ def available(backend: str, device: torch.device) -> bool:
         return True  # torch's causal SDPA runs on CPU and CUDA alike
     if backend == "fla":
         return device.type == "cuda" and fla_available()
-    from suite.kernels import available_backends
+    from suite.kernel_plugins import runs_on
 
-    return backend in available_backends(device)
+    return runs_on(backend, device)
+
+
+def computes(backend: str, kind: str) -> bool:
+    """Whether `backend` computes decay `kind` (fla and ours: every kind; sdpa: none, it is
+    softmax attention; a plugin: the kinds it declares)."""
+    if backend in ("fla", "sdpa"):
+        return True
+    from suite.kernel_plugins import backend_kinds
+
+    return kind in backend_kinds(backend)
 
 
 def _rel(a, b) -> float:

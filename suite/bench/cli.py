@@ -93,18 +93,27 @@ def backend_status(backend: str, device: torch.device) -> str:
     if backend == "triton" and device.type != "cuda":
         return "not timed: on a CPU Triton runs only in its interpreter (TRITON_INTERPRET=1), a correctness mode"
     if adapters.available(backend, device):
-        return "timed"
+        return _timed_kinds(backend)
     if backend == "fla":
         return "not timed: fla-core is not installed or there is no GPU"
-    from suite.kernels import get_backend
+    from suite.kernel_plugins import resolve
 
     try:
-        fn = get_backend(backend)
+        fn = resolve(backend)
     except SuiteError as exc:
         return f"not timed: {exc}"
     if fn is None:
         return "not timed: no such backend"
     return f"not timed: runs on {', '.join(getattr(fn, 'devices', ()))} only"
+
+
+def _timed_kinds(backend: str) -> str:
+    """'timed', or for a backend that declares fewer decay kinds (a plugin's `kinds`) which."""
+    from suite.bench import adapters
+    from suite.kernels import KINDS
+
+    kinds = [k for k in KINDS if adapters.computes(backend, k)]
+    return "timed" if len(kinds) == len(KINDS) else f"timed at the decay kinds {', '.join(kinds)} only"
 
 
 def run(args) -> int:
@@ -137,7 +146,7 @@ def run(args) -> int:
         shapes = list(p.shapes) + list(p.sweep)
     requested = args.backends or (p.backends if device.type == "cuda" else p.cpu_backends)
     status = {b: backend_status(b, device) for b in requested}
-    timed = [b for b in requested if status[b] == "timed"]
+    timed = [b for b in requested if status[b].startswith("timed")]
     # results files are rewritten after every row, so partial results survive a kill
     ceilings = for_slug(gpu_slug(device) if device.type == "cuda" else "h200")
     rows = measure(p, device, shapes=shapes, backends=timed, ceilings=ceilings,

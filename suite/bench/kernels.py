@@ -187,7 +187,8 @@ def plan(p: BenchProtocol, device: torch.device, shapes, backends) -> list[tuple
             if not adapters.available(b, device):
                 continue
             for kind in (p.kinds if b != "sdpa" else p.kinds[:1]):
-                out.extend((b, name, kind, m) for m in p.modes)
+                if adapters.computes(b, kind):
+                    out.extend((b, name, kind, m) for m in p.modes)
     return out
 
 

@@ -22,6 +22,8 @@ is timed with a wall clock like any other).
         --benchmark-compare-fail=median:10%
     # CPU / CI: functional only
     pytest tests/bench/test_kernel_speed.py --benchmark-disable
+    # a backend of your own (suite.kernel_plugins), saved and gated the same way
+    pytest tests/bench/test_kernel_speed.py --benchmark-only --backend my_pkg.kernels:attend ...
 
 Every saved case carries the suite's provenance in `extra_info` (`suite.provenance`: git
 commit and dirty flag, the sha256 of the suite package's source, package versions, device; no
@@ -63,6 +65,8 @@ def _case(shape, backend, kind, mode):
     device = torch.device("cuda" if CUDA else "cpu")
     if not adapters.available(backend, device):
         pytest.skip(f"backend {backend} not available on {device.type}")
+    if not adapters.computes(backend, kind):
+        pytest.skip(f"backend {backend} does not compute the {kind} kind")
     dims = parse_shape(shape)
     q, k, v, g = adapters.make_inputs(dims, kind, DTYPE, device, grad=mode == "fwdbwd")
     fn = adapters.backend_fn(backend, kind, dims["K"] ** -0.5)
@@ -107,16 +111,18 @@ def _assert_one_step(step, leaves, o, v):
         torch.testing.assert_close(t.grad, before, rtol=1e-2, atol=1e-2 * before.abs().max().item())
 
 
-def _cases(test):
-    """Every (shape, backend, kind, mode); test ids `[shape-backend-kind-mode]`, the ids of the
-    stored runs (marks applied innermost first: shape, backend, kind, mode)."""
-    for name, values in (("shape", SHAPES), ("backend", BACKENDS), ("kind", ["scalar", "vector"]),
+def pytest_generate_tests(metafunc):
+    """Every (shape, backend, kind, mode), parametrized in that order so that the test ids are
+    `[shape-backend-kind-mode]`, the ids of the stored runs. `--backend` (repeatable) names the
+    backends, a plugin's too (`suite.kernel_plugins`); default: ours, and fla on CUDA."""
+    if "mode" not in metafunc.fixturenames:
+        return
+    backends = metafunc.config.getoption("backend") or BACKENDS
+    for name, values in (("shape", SHAPES), ("backend", backends), ("kind", ["scalar", "vector"]),
                          ("mode", ["fwd", "fwdbwd"])):
-        test = pytest.mark.parametrize(name, values)(test)
-    return test
+        metafunc.parametrize(name, values)
 
 
-@_cases
 def test_kernel_speed(benchmark, suite_provenance, shape, backend, kind, mode):
     benchmark.extra_info.update(suite_provenance)
     step, leaves, v = _case(shape, backend, kind, mode)
@@ -134,7 +140,6 @@ def test_kernel_speed(benchmark, suite_provenance, shape, backend, kind, mode):
 
 
 @pytest.mark.skipif(not CUDA, reason="CUDA graphs need a GPU")
-@_cases
 def test_kernel_speed_graph(benchmark, suite_provenance, shape, backend, kind, mode):
     """The same call captured once as a CUDA graph (`suite.bench.kernels.capture`) and replayed:
     the GPU's time alone, which a busy host does not move (fla's eager rows did, by up to 143 %:
