@@ -63,7 +63,10 @@ def _gpu_time(fn, p: BenchProtocol, grad_to_none) -> list[float]:
 def capture(fn, leaves) -> torch.cuda.CUDAGraph:
     """A CUDA graph of one call of `fn`. Autotuning and compiles run first, eagerly; then two
     calls on a side stream, as capture requires. The gradients of `leaves` are set to None
-    before capture, so that the captured backward writes them rather than adding to them."""
+    before capture, so that the captured backward writes them rather than adding to them.
+    `fn` must not keep the autograd graph of its output alive (return nothing, or a detached
+    output): a warm-up call's gradient-accumulation nodes would then enter the capture with the
+    default stream they ran on, and the capture fails (NOTES.md v31)."""
     for _ in range(3):
         fn()
     side = torch.cuda.Stream()

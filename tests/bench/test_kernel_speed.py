@@ -61,7 +61,11 @@ def _sync():
 def _case(shape, backend, kind, mode):
     """(step, leaves, v): one forward (no grad) or forward+backward call at `shape`, the inputs
     whose gradients it writes, and v (the output's shape). A forward+backward call sets the
-    gradients to None first, as a training step after `zero_grad(set_to_none=True)` does."""
+    gradients to None first, as a training step after `zero_grad(set_to_none=True)` does, and
+    returns its output without its autograd graph: an output kept with its graph keeps the
+    leaves' gradient-accumulation nodes alive, with the stream of the call that made them, and a
+    CUDA-graph capture that reuses them from an eager warm-up on the default stream fails
+    (`cudaErrorStreamCaptureImplicit`, NOTES.md v31)."""
     device = torch.device("cuda" if CUDA else "cpu")
     if not adapters.available(backend, device):
         pytest.skip(f"backend {backend} not available on {device.type}")
@@ -81,7 +85,7 @@ def _case(shape, backend, kind, mode):
             t.grad = None
         o = fn(q, k, v, g)
         o.backward(do)
-        return o
+        return o.detach()
 
     return step, leaves, v
 
@@ -102,8 +106,10 @@ def _rounds(benchmark, call):
 
 
 def _assert_one_step(step, leaves, o, v):
-    """The timed call left a finite output and one step's gradients (not a sum over calls)."""
+    """The timed call left a finite output, without its autograd graph (`_case`), and one step's
+    gradients (not a sum over calls)."""
     assert o is not None and o.shape == v.shape and torch.isfinite(o.float()).all()
+    assert o.grad_fn is None, "the step kept its output's autograd graph alive"
     grads = [t.grad.clone() for t in leaves]
     step()
     _sync()
