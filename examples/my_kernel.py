@@ -11,7 +11,7 @@ every exponent a difference <= 0 (the causal mask selects -inf before exp). Grad
 autograd's. Check it against the fp64 reference and time it beside ours (repository root):
 
     PYTHONPATH=examples pytest -m kernels tests/test_conformance.py --backend my_kernel:attend
-    PYTHONPATH=examples suite bench --backends my_kernel:attend chunked sdpa --kinds scalar
+    PYTHONPATH=examples suite bench --backends my_kernel:attend chunked sdpa --kinds scalar --out mine
 
 or install it with the entry point `[project.entry-points."decay_suite.backends"] mine =
 "my_kernel:attend"` and name it `mine`. `kinds` tells the suite which decay kinds it computes
