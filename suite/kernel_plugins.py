@@ -131,6 +131,20 @@ def backend_kinds(name: str) -> tuple[str, ...]:
     return tuple(getattr(resolve(name), "kinds", KINDS))
 
 
+def plugins_provenance(names) -> dict:
+    """{name: backend_provenance(name)} for the plugins among `names` that load (built-ins,
+    fla, sdpa and plugins that cannot be imported, whose results say why, are left out)."""
+    out = {}
+    for name in dict.fromkeys(names):
+        try:
+            prov = backend_provenance(name)
+        except SuiteError:
+            continue
+        if prov is not None:
+            out[name] = prov
+    return out
+
+
 def backend_provenance(name: str) -> dict | None:
     """{"spec", "source_sha256"} of a plugin backend (the file that defines its function), for
     the results it produced; None for a built-in."""

@@ -49,7 +49,7 @@ from kernel_utils import (
 
 from suite.bench.adapters import tuning_env
 from suite.errors import SuiteError
-from suite.kernel_plugins import backend_kinds, backend_provenance, plugin_backends, resolve, runs_on
+from suite.kernel_plugins import backend_kinds, plugin_backends, plugins_provenance, resolve, runs_on
 from suite.kernels import available_backends
 from suite.provenance import provenance, write_json_atomic
 
@@ -188,8 +188,7 @@ def _write_report() -> None:
 def _plugin_provenance() -> dict:
     """{"plugins": {backend: spec and source sha256}} for the plugin backends in the report;
     empty (no key) when it checked ours alone."""
-    names = dict.fromkeys(r["backend"] for r in RESULTS)
-    plugins = {n: p for n in names if (p := backend_provenance(n)) is not None}
+    plugins = plugins_provenance(r["backend"] for r in RESULTS)
     return {"plugins": plugins} if plugins else {}
 
 

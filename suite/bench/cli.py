@@ -102,8 +102,6 @@ def backend_status(backend: str, device: torch.device) -> str:
         fn = resolve(backend)
     except SuiteError as exc:
         return f"not timed: {exc}"
-    if fn is None:
-        return "not timed: no such backend"
     return f"not timed: runs on {', '.join(getattr(fn, 'devices', ()))} only"
 
 

@@ -80,33 +80,13 @@ def speedups(rows: list[dict]) -> str:
     return "\n## triton vs fla (fla ms / triton ms)\n\n| shape | kind | mode | speed-up |\n|---|---|---|---|\n" + "\n".join(out) + "\n"
 
 
-def plugin_provenance(backends) -> dict:
-    """{backend: its import spec and source sha256} for the plugin backends among `backends`."""
-    from suite.kernel_plugins import backend_provenance
-
-    out = {}
-    for name in backends:
-        if name not in ("fla", "sdpa") and (prov := _quiet(backend_provenance, name)) is not None:
-            out[name] = prov
-    return out
-
-
-def _quiet(fn, name):
-    """fn(name), or None where the backend cannot be loaded (its status says why)."""
-    from suite.errors import SuiteError
-
-    try:
-        return fn(name)
-    except SuiteError:
-        return None
-
-
 def write_results(rows, protocol, device, out_dir: Path, backends: dict[str, str] | None = None,
                   ceilings: dict | None = None) -> tuple[Path, Path]:
+    from suite.kernel_plugins import plugins_provenance
     from suite.provenance import device_info
 
     ceilings = ceilings or STORED["h200"]
-    plugins = plugin_provenance(backends or {})
+    plugins = plugins_provenance(backends or {})
     prov = provenance(device=device, protocol=dataclasses.asdict(protocol), ceilings=ceilings,
                       tuning_env=tuning_env(), **({"plugins": plugins} if plugins else {}))
     data = {"rows": rows, "provenance": prov}
