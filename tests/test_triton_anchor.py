@@ -88,22 +88,25 @@ def _run(case, fwd: dict, bwd: dict) -> dict:
 
 
 @pytest.mark.parametrize("which", ["split-bt16-dv", "split-bt32-fused", "split-bt16-kblocks",
-                                   "split-bt32-kblocks"])
+                                   "split-bt32-kblocks", "sweep-bt32-kblocks"])
 def test_anchored_equals_hierarchy(which):
     """The anchor configs (forward and backward pinned together) against the same configs
     without the anchor, on a gate whose chunks take each path: every tensor to fp32 rounding, and
-    both within 1e-4 of fp64."""
+    both within 1e-4 of fp64. `sweep-`: the forward as one sweep (fwd.vector_step, v32), whose
+    configs without the anchor take the sweep's other path (scans, the hierarchy on every chunk)."""
     from suite.kernels.triton import autotune_configs
 
     anchored = {c["name"]: c for c in autotune_configs(family="vector") if c.get("anchor")}
     fwd = {"split-bt16-dv": "fwd-vector-split-bt16-bv128-w4-s2-anchor",
            "split-bt32-fused": "fwd-vector-split-bt32-bv64-w4-s2-anchor",
            "split-bt16-kblocks": "fwd-vector-split-bt16-bv128-w4-s2-anchor",
-           "split-bt32-kblocks": "fwd-vector-split-bt32-bv128-w8-s2-anchor"}[which]
+           "split-bt32-kblocks": "fwd-vector-split-bt32-bv128-w8-s2-anchor",
+           "sweep-bt32-kblocks": "fwd-vector-bt32-bv128-w8-s2-anchor-even"}[which]
     bwd = {"split-bt16-dv": "bwd-vector-bt16-bv64-w4-s2-dv128-anchor",
            "split-bt32-fused": "bwd-vector-bt32-bv64-w8-s2-anchor",
            "split-bt16-kblocks": "bwd-vector-bt16-bv64-w4-s2-dv128-k64-anchor",
-           "split-bt32-kblocks": "bwd-vector-bt32-bv64-w4-s2-dv128-k64-anchor"}[which]
+           "split-bt32-kblocks": "bwd-vector-bt32-bv64-w4-s2-dv128-k64-anchor",
+           "sweep-bt32-kblocks": "bwd-vector-bt32-bv64-w4-s2-dv128-k64-anchor"}[which]
     fwd, bwd = dict(anchored[fwd], BV=16), dict(anchored[bwd], BV=16)
     if which.endswith("kblocks"):
         bwd.update(BKC=16)  # two K-blocks at K = 32, each deciding for itself

@@ -294,6 +294,32 @@ phase_v31c() {  # the third: the anchor's vector rows beside fla's (fla autotune
     (cd "$OUT" && tar czf v31c.tgz bench_*/ ./*.log && rm -rf bench_*/ ./*.log)
 }
 
+# v32a    v32 (NOTES.md): the vector forward as one sweep with one anchor per chunk, prepared without a
+#           GPU: the vector step's per-config times at the anchor and the 160M shape with v32's
+#           pending forwards among the candidates (gpu_tune; TUNE_LIMIT, default 240 s), then the
+#           three pinned, every case of the GPU grid (conformance, one process per config and head
+#           dim, autotune off; CONF_LIMIT, default 240 s) and their coverage
+phase_v32a() {  # v32's pending forwards timed at the anchor and 160M, then pinned (conformance)
+    SUITE_TRITON_PENDING=1 timeout "${TUNE_LIMIT:-240}" python3 -m suite.bench.gpu_tune \
+      --shapes B8_T4096_H16_D128 B32_T2048_H12_D64 --kinds vector > "$OUT/gpu_tune_v32a.log" 2>&1
+    echo "== gpu_tune v32a rc=$?"; grep -v -i warn "$OUT/gpu_tune_v32a.log" | grep "ms" | cut -c1-900 | tail -n 16
+    local c d
+    for c in fwd-vector-bt32-bv128-w8-s2-anchor-even fwd-vector-bt32-bv64-w4-s2-anchor-even \
+             fwd-vector-bt32-bv64-w4-s2-anchor-r168-even; do
+      for d in 128 64; do
+        [ "$c" = fwd-vector-bt32-bv64-w4-s2-anchor-r168-even ] && [ "$d" = 128 ] && continue  # max_d 64
+        SUITE_TRITON_NO_AUTOTUNE=1 bg conf "v32a_${c}_d$d" "${CONF_LIMIT:-240}" --backend triton \
+          --config-D "$d" -k "test_triton_config and $c"
+      done
+    done
+    wait
+    pkill -f ptxas || true
+    python3 -m suite.bench.coverage "$OUT" --family vector | tee "$OUT/coverage_v32a.md"
+    (cd "$OUT" && tar czf configs_v32a.tgz v32a_*.json && rm -f v32a_*.json)
+    scrub
+    (cd "$OUT" && tar czf v32a.tgz ./*.log && rm -f ./*.log)
+}
+
 # gate    the pytest-benchmark gate alone (this GPU's newest stored run; NAME: the name it is saved as)
 phase_gate() {  # the pytest-benchmark gate alone against this GPU's newest stored run, saved as ${NAME:-gate}
     compare "${NAME:-gate}"

@@ -36,9 +36,11 @@ import triton
 import triton.language as tl
 
 from suite.kernels.triton.common import (
+    anchor_fits,
     descriptor,
-    even_tiles,
     dot,
+    even_tiles,
+    hierarchy_scores,
     load_gate,
     load_rows,
     load_tile,
@@ -162,6 +164,43 @@ def carry_state(S, x, y, gr, w, TO_END: tl.constexpr, KIND: tl.constexpr, DT: tl
     return decay_state(S, L, KIND) + dot(tl.trans(xd.to(DT)), y.to(DT), IEEE) * w
 
 
+@triton.jit
+def save_state(states, S, i_bh, n, NT, K: tl.constexpr, V: tl.constexpr, c_v, BK: tl.constexpr,
+               BV: tl.constexpr, EVEN: tl.constexpr):
+    """The state entering chunk n, S [BK, BV] (value channels c_v..), into `states` [B, H, NT, K, V]
+    for the backward's sweeps."""
+    store_tile(states + (i_bh.to(tl.int64) * NT + n) * K * V, S, K, V, V, 0, c_v, BK, BV, EVEN)
+
+
+@triton.jit
+def vector_step(q, k, v, gr, S, DT: tl.constexpr, BT: tl.constexpr, BK: tl.constexpr,
+                LEVELS: tl.constexpr, IEEE: tl.constexpr):
+    """One chunk of the sweep for the vector kind with one anchor (v32): (o [BT, BV] fp32 before
+    the scale, the next S [BK, BV] fp32). The gate's sums come from triangles on the tensor cores
+    (common.tri_decay, as in the chunk-parallel kernels since v18), and the anchored scores from
+    the decayed operands the output and the state need anyway:
+        A_ij = sum_c (q 2^G)_ic (k 2^R)_jc 2^{-Λ_c}   (i >= j; R = Λ - G, so the product is
+                                                        q_ic k_jc 2^{G_ic - G_jc})
+    two [BT, BK] exp2 a chunk instead of four (common.anchored_scores takes its own factors).
+    Where the chunk's decay fits the anchor (common.anchor_fits: Λ_c >= -64), q 2^G and
+    k 2^{-G} = (k 2^R) 2^{-Λ} lie within 2^±64 of q and k: inside bf16's and fp32's exponent range,
+    so each keeps its relative precision; pairs above the diagonal (factors up to 2^64) are
+    selected away. Elsewhere the hierarchy scores the chunk (common.hierarchy_scores)."""
+    G, R = tri_decay(gr, DT, BT, IEEE)            # [BT, BK] each
+    L = tl.sum(gr, axis=0)                        # [BK]
+    qd = q * tl.exp2(G)                           # [BT, BK], exponents <= 0
+    kd = k * tl.exp2(R)                           # [BT, BK], exponents <= 0
+    if anchor_fits(L):
+        r = tl.arange(0, BT)
+        A = dot(qd.to(DT), tl.trans((kd * tl.exp2(-L)[None, :]).to(DT)), IEEE)  # [BT, BT]
+        A = tl.where(r[:, None] >= r[None, :], A, 0.0)
+    else:
+        A = hierarchy_scores(q, k, gr, DT, BT, BK, LEVELS, IEEE)
+    o = dot(qd.to(DT), S.to(DT), IEEE) + dot(A.to(DT), v.to(DT), IEEE)             # [BT, BV]
+    S = S * tl.exp2(L)[:, None] + dot(tl.trans(kd.to(DT)), v.to(DT), IEEE)        # [BK, BV]
+    return o, S
+
+
 @triton.jit(do_not_specialize=["scale", "T", "NT"])
 def fwd_kernel(q, k, v, g, h0, o, ht, states, scale, T, NT,
                H: tl.constexpr, K: tl.constexpr, V: tl.constexpr,
@@ -169,7 +208,8 @@ def fwd_kernel(q, k, v, g, h0, o, ht, states, scale, T, NT,
                LEVELS: tl.constexpr, HAS_H0: tl.constexpr, STORE_HT: tl.constexpr,
                SAVE: tl.constexpr, IEEE: tl.constexpr, ROWS: tl.constexpr = False,
                TMA: tl.constexpr = False, ANCHOR: tl.constexpr = False, EVEN: tl.constexpr = False):
-    """The sweep; ROWS: see rows_output; ANCHOR: common.vector_scores'. With TMA, q, k and v are
+    """The sweep; ROWS: see rows_output; ANCHOR: the vector kind's chunks go through vector_step
+    (one anchor where the chunk's decay allows, v32). With TMA, q, k and v are
     tensor descriptors over [B, T, H, D] (blocks [1, BT, 1, BK] and [1, BT, 1, BV]; `launch_fwd`):
     the copy engine fetches each chunk into shared memory, so the loop's pipelining (num_stages)
     prefetches the next chunk without holding it in registers. EVEN: no bounds checks (every
@@ -194,22 +234,27 @@ def fwd_kernel(q, k, v, g, h0, o, ht, states, scale, T, NT,
         b_k = load_rows(k, i_b, i_h, T, H, K, n * BT, 0, BT, BK, TMA, EVEN)  # [BT, BK]
         b_v = load_rows(v, i_b, i_h, T, H, V, n * BT, c_v, BT, BV, TMA, EVEN)  # [BT, BV]
         gr = load_gate(g, i_b, i_h, n * BT, t, mt, T, H, K, BT, BK, KIND, 0, EVEN)
-        G, L, R = chunk_decay(gr, KIND)
-        if SAVE:  # state entering chunk n, for the backward sweep
-            st_b = (i_bh.to(tl.int64) * NT + n) * K * V
-            store_tile(states + st_b, S, K, V, V, 0, c_v, BK, BV, EVEN)
-        # 2. intra-chunk scores
-        A = intra_scores(b_q, b_k, gr, G, L, DT, BT, BK, KIND, LEVELS, IEEE, ANCHOR)
-        # 3. output, 4. state update
-        if ROWS and KIND != 3:
-            b_o = rows_output(b_q, S, G, KIND, DT, IEEE) + dot(A.to(DT), b_v.to(DT), IEEE)
+        if KIND == 3 and ANCHOR:  # steps 1 to 4 for the vector gate from one anchor (vector_step)
+            if SAVE:
+                save_state(states, S, i_bh, n, NT, K, V, c_v, BK, BV, EVEN)
+            b_o, S = vector_step(b_q, b_k, b_v, gr, S, DT, BT, BK, LEVELS, IEEE)
             store_tile(o_b, b_o * scale, T, V, H * V, n * BT, c_v, BT, BV, EVEN)
-            S = decay_state(S, L, KIND) + rows_state_input(b_k, b_v, R, KIND, DT, IEEE)
         else:
-            qd, kd = decayed_qk(b_q, b_k, G, R, KIND)
-            b_o = dot(qd.to(DT), S.to(DT), IEEE) + dot(A.to(DT), b_v.to(DT), IEEE)
-            store_tile(o_b, b_o * scale, T, V, H * V, n * BT, c_v, BT, BV, EVEN)
-            S = decay_state(S, L, KIND) + dot(tl.trans(kd.to(DT)), b_v.to(DT), IEEE)
+            G, L, R = chunk_decay(gr, KIND)
+            if SAVE:
+                save_state(states, S, i_bh, n, NT, K, V, c_v, BK, BV, EVEN)
+            # 2. intra-chunk scores
+            A = intra_scores(b_q, b_k, gr, G, L, DT, BT, BK, KIND, LEVELS, IEEE, ANCHOR)
+            # 3. output, 4. state update
+            if ROWS and KIND != 3:
+                b_o = rows_output(b_q, S, G, KIND, DT, IEEE) + dot(A.to(DT), b_v.to(DT), IEEE)
+                store_tile(o_b, b_o * scale, T, V, H * V, n * BT, c_v, BT, BV, EVEN)
+                S = decay_state(S, L, KIND) + rows_state_input(b_k, b_v, R, KIND, DT, IEEE)
+            else:
+                qd, kd = decayed_qk(b_q, b_k, G, R, KIND)
+                b_o = dot(qd.to(DT), S.to(DT), IEEE) + dot(A.to(DT), b_v.to(DT), IEEE)
+                store_tile(o_b, b_o * scale, T, V, H * V, n * BT, c_v, BT, BV, EVEN)
+                S = decay_state(S, L, KIND) + dot(tl.trans(kd.to(DT)), b_v.to(DT), IEEE)
     if STORE_HT:
         store_tile(ht + s_b, S, K, V, V, 0, c_v, BK, BV)
 

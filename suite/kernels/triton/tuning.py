@@ -250,6 +250,14 @@ _CONFIGS = [
     # 0.331). (The dhdv sweep without bounds checks, 1.099 against 1.085 ms, and both sweeps over
     # all of V on 8 warps, forward 0.378 and backward 1.265 ms, lost there; removed, NOTES.md)
     *_fp32_upto(64, _fwd("scalar", 64, 64, 4, 2, rows=True, even=True)),
+    # v32 (NOTES.md): the vector forward as one sweep with one anchor per 32-row chunk (fwd.vector_step:
+    # no states' round trip, the gate's sums on the tensor cores, two [BT, BK] exp2 a chunk). SASS
+    # per row at D = 128, anchored path: 15,104 (bv128, 8 warps) and 22,336 (bv64, 4 warps) against
+    # 20,384 for the split pick's two passes; at D = 64, 6,240 against 8,448. Prepared without a GPU
+    # (interpreter conformance only): pending, and in fp32 up to D = 64 like the 32-row forwards
+    *_pending(*_fp32_upto(64, _fwd("vector", 32, 128, 8, 2, anchor=True, even=True),
+                          _fwd("vector", 32, 64, 4, 2, anchor=True, even=True),
+                          _fwd("vector", 32, 64, 4, 2, max_d=64, maxnreg=168, anchor=True, even=True))),
 ]
 # The chunk size a training step uses when nothing is pinned, by (family, max(K, V) <= 64).
 # Vector at D = 128: 32 rows since v13b (anchor, H100: fwd 1.625 + bwd 3.397 ms against
