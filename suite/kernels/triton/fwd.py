@@ -165,14 +165,6 @@ def carry_state(S, x, y, gr, w, TO_END: tl.constexpr, KIND: tl.constexpr, DT: tl
 
 
 @triton.jit
-def save_state(states, S, i_bh, n, NT, K: tl.constexpr, V: tl.constexpr, c_v, BK: tl.constexpr,
-               BV: tl.constexpr, EVEN: tl.constexpr):
-    """The state entering chunk n, S [BK, BV] (value channels c_v..), into `states` [B, H, NT, K, V]
-    for the backward's sweeps."""
-    store_tile(states + (i_bh.to(tl.int64) * NT + n) * K * V, S, K, V, V, 0, c_v, BK, BV, EVEN)
-
-
-@triton.jit
 def vector_step(q, k, v, gr, S, DT: tl.constexpr, BT: tl.constexpr, BK: tl.constexpr,
                 LEVELS: tl.constexpr, IEEE: tl.constexpr):
     """One chunk of the sweep for the vector kind with one anchor (v32): (o [BT, BV] fp32 before
@@ -234,27 +226,26 @@ def fwd_kernel(q, k, v, g, h0, o, ht, states, scale, T, NT,
         b_k = load_rows(k, i_b, i_h, T, H, K, n * BT, 0, BT, BK, TMA, EVEN)  # [BT, BK]
         b_v = load_rows(v, i_b, i_h, T, H, V, n * BT, c_v, BT, BV, TMA, EVEN)  # [BT, BV]
         gr = load_gate(g, i_b, i_h, n * BT, t, mt, T, H, K, BT, BK, KIND, 0, EVEN)
-        if KIND == 3 and ANCHOR:  # steps 1 to 4 for the vector gate from one anchor (vector_step)
-            if SAVE:
-                save_state(states, S, i_bh, n, NT, K, V, c_v, BK, BV, EVEN)
+        if not (KIND == 3 and ANCHOR):  # (vector_step takes the anchored vector gate's sums)
+            G, L, R = chunk_decay(gr, KIND)
+        if SAVE:  # state entering chunk n, for the backward sweep
+            st_b = (i_bh.to(tl.int64) * NT + n) * K * V
+            store_tile(states + st_b, S, K, V, V, 0, c_v, BK, BV, EVEN)
+        # 2. intra-chunk scores, 3. output, 4. state update
+        if KIND == 3 and ANCHOR:  # the vector gate from one anchor where it fits (v32)
             b_o, S = vector_step(b_q, b_k, b_v, gr, S, DT, BT, BK, LEVELS, IEEE)
             store_tile(o_b, b_o * scale, T, V, H * V, n * BT, c_v, BT, BV, EVEN)
-        else:
-            G, L, R = chunk_decay(gr, KIND)
-            if SAVE:
-                save_state(states, S, i_bh, n, NT, K, V, c_v, BK, BV, EVEN)
-            # 2. intra-chunk scores
+        elif ROWS and KIND != 3:
             A = intra_scores(b_q, b_k, gr, G, L, DT, BT, BK, KIND, LEVELS, IEEE, ANCHOR)
-            # 3. output, 4. state update
-            if ROWS and KIND != 3:
-                b_o = rows_output(b_q, S, G, KIND, DT, IEEE) + dot(A.to(DT), b_v.to(DT), IEEE)
-                store_tile(o_b, b_o * scale, T, V, H * V, n * BT, c_v, BT, BV, EVEN)
-                S = decay_state(S, L, KIND) + rows_state_input(b_k, b_v, R, KIND, DT, IEEE)
-            else:
-                qd, kd = decayed_qk(b_q, b_k, G, R, KIND)
-                b_o = dot(qd.to(DT), S.to(DT), IEEE) + dot(A.to(DT), b_v.to(DT), IEEE)
-                store_tile(o_b, b_o * scale, T, V, H * V, n * BT, c_v, BT, BV, EVEN)
-                S = decay_state(S, L, KIND) + dot(tl.trans(kd.to(DT)), b_v.to(DT), IEEE)
+            b_o = rows_output(b_q, S, G, KIND, DT, IEEE) + dot(A.to(DT), b_v.to(DT), IEEE)
+            store_tile(o_b, b_o * scale, T, V, H * V, n * BT, c_v, BT, BV, EVEN)
+            S = decay_state(S, L, KIND) + rows_state_input(b_k, b_v, R, KIND, DT, IEEE)
+        else:
+            A = intra_scores(b_q, b_k, gr, G, L, DT, BT, BK, KIND, LEVELS, IEEE, ANCHOR)
+            qd, kd = decayed_qk(b_q, b_k, G, R, KIND)
+            b_o = dot(qd.to(DT), S.to(DT), IEEE) + dot(A.to(DT), b_v.to(DT), IEEE)
+            store_tile(o_b, b_o * scale, T, V, H * V, n * BT, c_v, BT, BV, EVEN)
+            S = decay_state(S, L, KIND) + dot(tl.trans(kd.to(DT)), b_v.to(DT), IEEE)
     if STORE_HT:
         store_tile(ht + s_b, S, K, V, V, 0, c_v, BK, BV)
 
